@@ -1,0 +1,7 @@
+//! Server functions, grouped by area. Each one authorises the caller on
+//! the server before it reads or writes anything.
+
+pub mod accounts;
+pub mod connections;
+pub mod organisations;
+pub mod staff;

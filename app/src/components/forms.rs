@@ -1,0 +1,150 @@
+//! Form controls styled once: text inputs with label, hint, pop-up help
+//! and an error message, and the error summary at the top of a page.
+
+use leptos::prelude::*;
+
+use crate::components::help::HelpButton;
+use crate::error::AppError;
+
+/// Turns a field path such as `contacts.business.email` into an HTML id.
+///
+/// Entries of the address and URL lists are edited in one text area, so
+/// their paths (`technical.live.ip_ranges.2`) map to the list's id.
+pub fn field_id(path: &str) -> String {
+    let mut path = path;
+    for list in ["ip_ranges", "return_to_urls"] {
+        if let Some(end) = path.find(list) {
+            path = &path[..end + list.len()];
+        }
+    }
+    format!("f-{}", path.replace('.', "-"))
+}
+
+/// The error for one field from the last result of a server action.
+pub fn action_field_error<T>(
+    result: Signal<Option<Result<T, AppError>>>,
+    field: &'static str,
+) -> Signal<Option<String>>
+where
+    T: Send + Sync + Clone + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(error)) => error.field_message(field),
+            _ => None,
+        })
+    })
+}
+
+/// A message for an error that is not about one field.
+pub fn action_general_error<T>(result: Signal<Option<Result<T, AppError>>>) -> Signal<Option<String>>
+where
+    T: Send + Sync + Clone + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(AppError::Validation(_))) => None,
+            Some(Err(error)) => Some(error.to_string()),
+            _ => None,
+        })
+    })
+}
+
+/// A labelled text input for a plain HTML form (`name` is posted).
+#[component]
+pub fn FormInput(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, default = "text".into())] input_type: String,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = field_id(&name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+            <p class="field__error" id=error_id.clone() hidden=move || error.get().is_none()>
+                <span class="visually-hidden">"Error: "</span>
+                {move || error.get()}
+            </p>
+            <input
+                class="input"
+                id=id.clone()
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                value=value
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+
+/// The list of problems at the top of a page; each links to its field.
+#[component]
+pub fn ErrorSummary(
+    /// (field path, message) pairs.
+    #[prop(into)]
+    problems: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !problems.with(Vec::is_empty)>
+            <div class="error-summary" role="alert" tabindex="-1">
+                <h2 class="error-summary__title">"There is a problem"</h2>
+                <ul class="error-summary__list">
+                    <For
+                        each=move || problems.get()
+                        key=|(path, message)| format!("{path}|{message}")
+                        let:problem
+                    >
+                        <li><a href=format!("#{}", field_id(&problem.0))>{problem.1.clone()}</a></li>
+                    </For>
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The problems of a failed action as (field, message) pairs.
+pub fn action_problems<T>(result: Signal<Option<Result<T, AppError>>>) -> Signal<Vec<(String, String)>>
+where
+    T: Send + Sync + Clone + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(AppError::Validation(errors))) => errors
+                .iter()
+                .map(|e| (e.field.clone(), e.message.clone()))
+                .collect(),
+            _ => Vec::new(),
+        })
+    })
+}
+
+/// A help button for a field, when the field has help.
+#[component]
+pub fn FieldHelp(#[prop(into)] path: String) -> impl IntoView {
+    let key = crate::help::help_key(&path);
+    crate::help::field_help(&key).map(|help| view! { <HelpButton help id=field_id(&path) /> })
+}

@@ -1,0 +1,6 @@
+//! Reusable view pieces: the page frame, form controls, pop-up help and
+//! status tags.
+
+pub mod forms;
+pub mod help;
+pub mod layout;

@@ -1,0 +1,59 @@
+//! The home page: the subscriber's "Manage connections" panel, or the
+//! staff home for operator staff.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::components::layout::use_session;
+use crate::pages::staff::ReviewQueue;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading..."</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) if user.is_staff() => view! {
+                        <Title text="Staff home" />
+                        <h1>"Staff home"</h1>
+                        <p class="lead">{format!("Signed in as {} ({}).", user.display_name, user.staff_role.map(|r| r.label()).unwrap_or_default())}</p>
+                        <ReviewQueue />
+                    }.into_any(),
+                    Ok(Some(user)) => {
+                        let organisation = user.current_membership().map(|m| m.name.clone()).unwrap_or_default();
+                        let is_admin = user.is_current_admin();
+                        view! {
+                            <Title text="Home" />
+                            <h1>{organisation}</h1>
+                            <section class="panel" aria-labelledby="manage-connections">
+                                <h2 id="manage-connections">"Manage connections"</h2>
+                                <p>"A dedicated connection links one of your services to members' personal data stores. Request one, follow its review, test it on the sandbox and ask for it to go live."</p>
+                                <ul class="action-list">
+                                    <li><A href="/connections/new" attr:class="button">"Create new connection"</A></li>
+                                    <li><A href="/connections" attr:class="button button--secondary">"Manage existing connections"</A></li>
+                                </ul>
+                            </section>
+                            <section class="panel" aria-labelledby="your-organisation">
+                                <h2 id="your-organisation">"Your organisation"</h2>
+                                <p>{if is_admin { "You are an admin: you can invite colleagues and remove users." } else { "You are a user of this organisation." }}</p>
+                                <p><A href="/organisation/users">"Users of your organisation"</A></p>
+                                <p><A href="/terms">"Read the Terms for Subscribers"</A></p>
+                            </section>
+                        }.into_any()
+                    }
+                    _ => view! {
+                        <Title text="Welcome" />
+                        <h1>"Connection Manager"</h1>
+                        <p class="lead">"Organisations use the Connection Manager to request dedicated connections to members' personal data stores, follow their review, and take them from the sandbox to live."</p>
+                        <ul class="action-list">
+                            <li><A href="/login" attr:class="button">"Sign in"</A></li>
+                            <li><A href="/signup" attr:class="button button--secondary">"Register your organisation"</A></li>
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

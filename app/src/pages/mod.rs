@@ -1,0 +1,8 @@
+//! One module per area of the app; each page is a routed component.
+
+pub mod accounts;
+pub mod home;
+pub mod not_found;
+pub mod organisation;
+pub mod staff;
+pub mod wizard;

@@ -1,0 +1,214 @@
+//! Who is signed in, and what they may do. Every server function starts
+//! here: the session names a user, and the database says which
+//! organisations that user belongs to, whatever ids the browser sends.
+
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::domain::lifecycle::Role;
+use crate::error::AppError;
+
+const USER_ID_KEY: &str = "user_id";
+const ORGANISATION_ID_KEY: &str = "organisation_id";
+
+/// The signed-in user as stored in the database.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub staff_role: Option<Role>,
+}
+
+impl SessionUser {
+    pub fn is_staff(&self) -> bool {
+        self.staff_role.is_some()
+    }
+}
+
+/// The signed-in subscriber user acting for their current organisation.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user: SessionUser,
+    pub organisation_id: Uuid,
+    pub role: Role,
+}
+
+impl Member {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::SubscriberAdmin
+    }
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(error = ?error, "session layer missing");
+        AppError::Internal
+    })
+}
+
+pub fn parse_staff_role(text: Option<&str>) -> Option<Role> {
+    match text {
+        Some("staff_reviewer") => Some(Role::StaffReviewer),
+        Some("operator_admin") => Some(Role::OperatorAdmin),
+        _ => None,
+    }
+}
+
+pub fn parse_member_role(text: &str) -> Role {
+    if text == "subscriber_admin" {
+        Role::SubscriberAdmin
+    } else {
+        Role::SubscriberUser
+    }
+}
+
+pub fn member_role_text(role: Role) -> &'static str {
+    if role == Role::SubscriberAdmin {
+        "subscriber_admin"
+    } else {
+        "subscriber_user"
+    }
+}
+
+async fn session_value<T: serde::de::DeserializeOwned>(session: &Session, key: &str) -> Result<Option<T>, AppError> {
+    session.get::<T>(key).await.map_err(|error| {
+        tracing::error!(error = %error, "session store read failed");
+        AppError::Internal
+    })
+}
+
+/// Returns the signed-in user, or `None` for a visitor.
+pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
+    let session = session().await?;
+    let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let row: Option<(Uuid, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, email, display_name, staff_role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(id, email, display_name, staff_role)| SessionUser {
+        id,
+        email,
+        display_name,
+        staff_role: parse_staff_role(staff_role.as_deref()),
+    }))
+}
+
+pub async fn require_user(pool: &PgPool) -> Result<SessionUser, AppError> {
+    optional_user(pool).await?.ok_or(AppError::Unauthenticated)
+}
+
+pub async fn require_staff(pool: &PgPool) -> Result<SessionUser, AppError> {
+    let user = require_user(pool).await?;
+    if user.is_staff() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden("Only operator staff can do that.".into()))
+    }
+}
+
+pub async fn require_operator_admin(pool: &PgPool) -> Result<SessionUser, AppError> {
+    let user = require_staff(pool).await?;
+    if user.staff_role == Some(Role::OperatorAdmin) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden("Only an operator admin can do that.".into()))
+    }
+}
+
+/// Returns the user's role in an organisation, or `None` when they do not
+/// belong to it.
+pub async fn membership_role(pool: &PgPool, user_id: Uuid, organisation_id: Uuid) -> Result<Option<Role>, AppError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(organisation_id)
+            .fetch_optional(pool)
+    .await?;
+    Ok(role.as_deref().map(parse_member_role))
+}
+
+/// Returns the signed-in subscriber user and their current organisation.
+/// The organisation comes from the session and is checked against the
+/// user's memberships on every call.
+pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
+    let user = require_user(pool).await?;
+    if user.is_staff() {
+        return Err(AppError::Forbidden(
+            "Staff accounts cannot act for a subscriber organisation.".into(),
+        ));
+    }
+    let session = session().await?;
+    let current = session_value::<Uuid>(&session, ORGANISATION_ID_KEY).await?;
+    let organisation_id = match current {
+        Some(id) => id,
+        None => first_organisation(pool, user.id).await?,
+    };
+    let Some(role) = membership_role(pool, user.id, organisation_id).await? else {
+        // The user was removed from the organisation the session names.
+        let fallback = first_organisation(pool, user.id).await?;
+        set_organisation(&session, fallback).await?;
+        let role = membership_role(pool, user.id, fallback)
+            .await?
+            .ok_or_else(AppError::forbidden)?;
+        return Ok(Member { user, organisation_id: fallback, role });
+    };
+    Ok(Member { user, organisation_id, role })
+}
+
+pub async fn require_member_admin(pool: &PgPool) -> Result<Member, AppError> {
+    let member = require_member(pool).await?;
+    if member.is_admin() {
+        Ok(member)
+    } else {
+        Err(AppError::Forbidden(
+            "Only an admin of your organisation can do that.".into(),
+        ))
+    }
+}
+
+async fn first_organisation(pool: &PgPool, user_id: Uuid) -> Result<Uuid, AppError> {
+    sqlx::query_scalar("SELECT organisation_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1")
+        .bind(user_id)
+        .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::Forbidden("Your account does not belong to any organisation. Ask an organisation admin to invite you.".into()))
+}
+
+/// Signs a user in: a new session id (so an id planted before sign-in is
+/// worthless), then the user and organisation are stored in it.
+pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(|error| {
+        tracing::error!(error = %error, "session id rotation failed");
+        AppError::Internal
+    })?;
+    insert(&session, USER_ID_KEY, user_id).await?;
+    if let Some(organisation_id) = organisation_id {
+        set_organisation(&session, organisation_id).await?;
+    }
+    Ok(())
+}
+
+pub async fn set_organisation(session: &Session, organisation_id: Uuid) -> Result<(), AppError> {
+    insert(session, ORGANISATION_ID_KEY, organisation_id).await
+}
+
+pub async fn end_session() -> Result<(), AppError> {
+    let session = session().await?;
+    session.flush().await.map_err(|error| {
+        tracing::error!(error = %error, "session deletion failed");
+        AppError::Internal
+    })
+}
+
+async fn insert(session: &Session, key: &str, value: Uuid) -> Result<(), AppError> {
+    session.insert(key, value).await.map_err(|error| {
+        tracing::error!(error = %error, "session store write failed");
+        AppError::Internal
+    })
+}

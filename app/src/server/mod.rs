@@ -1,0 +1,9 @@
+//! Server-only code: database access, sessions and authorisation.
+//! Compiled only with the `ssr` feature.
+
+pub mod audit;
+pub mod auth;
+pub mod passwords;
+pub mod requests;
+pub mod state;
+pub mod tokens;

@@ -1,0 +1,200 @@
+import { expect, Page, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, screenshot, signUp } from './helpers';
+
+const samples = JSON.parse(readFileSync(join(__dirname, '../../fixtures/sample-requests.json'), 'utf8'));
+const blueBadge = samples.requests.find((r: any) => r.connection.name === 'Blue Badge renewal');
+
+const lawfulBases: Record<string, string> = {
+  public_task: '(e) Public task',
+  consent: '(a) Consent',
+  legitimate_interests: '(f) Legitimate interests',
+  contract: '(b) Contract',
+};
+const conditions: Record<string, string> = {
+  substantial_public_interest: '(g) Reasons of substantial public interest',
+  explicit_consent: '(a) Explicit consent',
+  health_social_care: '(h) Health or social care',
+};
+
+async function waitSaved(page: Page): Promise<void> {
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+}
+
+async function section(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections of this request' }).getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+async function startRequest(page: Page): Promise<string> {
+  await open(page, '/connections/new');
+  await page.getByRole('button', { name: 'Start a new request' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Organisation' })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  return page.url().replace(/\/organisation$/, '');
+}
+
+async function fillOrganisationAndContacts(page: Page, r: any): Promise<void> {
+  await page.getByLabel('Legal name').fill(r.organisation.legal_name);
+  if (r.organisation.public_body) {
+    await page.getByLabel('We are a public body').check();
+  } else {
+    await page.getByLabel('Company or charity number').fill(r.organisation.company_or_charity_number);
+  }
+  await page.getByLabel('Registered address').fill(r.organisation.registered_address);
+  await page.getByLabel('ICO registration number').fill(r.organisation.ico_registration);
+  await page.getByLabel('Website').fill(r.organisation.website);
+  await waitSaved(page);
+
+  await section(page, 'Contacts');
+  for (const [group, contact] of [['Business contact', r.contacts.business], ['Technical contact', r.contacts.technical]] as const) {
+    const set = page.getByRole('group', { name: group });
+    await set.getByLabel('Full name').fill(contact.name);
+    await set.getByLabel('Role').fill(contact.role);
+    await set.getByLabel('Email address').fill(contact.email);
+    await set.getByLabel('Phone number').fill(contact.phone);
+  }
+  const dpo = page.getByRole('group', { name: 'Data protection officer' });
+  await dpo.getByLabel('Full name').fill(r.contacts.dpo.name);
+  await dpo.getByLabel('Email address').fill(r.contacts.dpo.email);
+  await waitSaved(page);
+}
+
+async function fillRest(page: Page, r: any): Promise<void> {
+  await section(page, 'Connection details');
+  await page.getByLabel('Connection name').fill(r.connection.name);
+  await page.getByLabel('Description shown to members').fill(r.connection.member_description);
+  await page.getByLabel('Service URL').fill(r.connection.service_url);
+  await page.getByLabel('Service category').selectOption(r.connection.category);
+  await page.getByLabel('Expected number of members').fill(String(r.connection.expected_members));
+  await page.getByLabel('Expected API calls per day').fill(String(r.connection.expected_calls_per_day));
+  await waitSaved(page);
+
+  await section(page, 'Data');
+  for (const choice of r.data) {
+    for (const [fieldId, permission] of Object.entries(choice.fields as Record<string, string>)) {
+      const row = page.locator(`#f-data-${fieldId}`);
+      if (permission.includes('r')) await row.getByRole('checkbox', { name: /^Read / }).check();
+      if (permission.includes('w')) await row.getByRole('checkbox', { name: /^Write / }).check();
+    }
+  }
+  await waitSaved(page);
+
+  await section(page, 'Use cases');
+  for (const [i, useCase] of r.use_cases.entries()) {
+    await page.getByRole('button', { name: /Add (a|another) use case/ }).click();
+    const card = page.locator('section.card').nth(i);
+    await card.getByLabel('Title').fill(useCase.title);
+    await card.getByLabel('Description for members').fill(useCase.description);
+    for (const fieldId of useCase.fields) {
+      await card.locator(`[id$="-fields-${fieldId}"]`).check();
+    }
+    await card.getByLabel('Lawful basis').selectOption({ label: lawfulBases[useCase.lawful_basis] });
+    if (useCase.special_category_condition) {
+      await card.getByLabel('Condition for special-category data').selectOption({ label: conditions[useCase.special_category_condition] });
+    }
+    await card.getByLabel('How long you keep the data').fill(useCase.retention);
+    if (useCase.recipients) await card.getByLabel('Recipients or processors').fill(useCase.recipients);
+    await card.getByRole('group', { name: /automated means/ }).getByLabel(useCase.automated_decision_making ? 'Yes' : 'No').check();
+    await card.getByRole('group', { name: /outside the UK/ }).getByLabel(useCase.international_transfers ? 'Yes' : 'No').check();
+  }
+  await waitSaved(page);
+
+  await section(page, 'GDPR compliance declaration');
+  await page.getByLabel('Data controller').fill(r.gdpr.controller_name);
+  await page.getByLabel('Privacy notice URL').fill(r.gdpr.privacy_notice_url);
+  await page.getByRole('group', { name: /DPIA/ }).getByLabel('Yes').check();
+  await page.getByLabel('Date of the DPIA').fill(r.gdpr.dpia_date);
+  await page.getByLabel('URL of the DPIA summary').fill(r.gdpr.dpia_summary_url);
+  await page.getByLabel('Contact for data subject rights requests').fill(r.gdpr.rights_contact);
+  await page.getByLabel('Security measures').fill(r.gdpr.security_summary);
+  await page.getByLabel('Breach notification process').fill(r.gdpr.breach_process);
+  for (const box of await page.locator('#f-gdpr-declarations input[type="checkbox"]').all()) {
+    await box.check();
+  }
+  await waitSaved(page);
+
+  await section(page, 'Technical information');
+  for (const [env, legend] of [['sandbox', 'Sandbox'], ['live', 'Live']] as const) {
+    const set = page.getByRole('group', { name: legend, exact: true });
+    await set.getByLabel('Server IP addresses or ranges').fill(r.technical[env].ip_ranges.join('\n'));
+    await set.getByLabel('Callback URL').fill(r.technical[env].callback_url);
+    await set.getByLabel('Return-to URLs').fill(r.technical[env].return_to_urls.join('\n'));
+  }
+  await page.getByRole('heading', { level: 1 }).click();
+  await waitSaved(page);
+
+  await section(page, 'Terms for Subscribers');
+  await page.getByRole('button', { name: /Accept the Terms for Subscribers/ }).click();
+  await expect(page.getByTestId('terms-accepted')).toBeVisible();
+}
+
+test('fill the Blue Badge sample, reload, submit and edit', async ({ page }) => {
+  await signUp(page, 'Northshire County Council test');
+  const base = await startRequest(page);
+  await fillOrganisationAndContacts(page, blueBadge);
+
+  // Everything typed so far survives a reload.
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  const business = page.getByRole('group', { name: 'Business contact' });
+  await expect(business.getByLabel('Email address')).toHaveValue(blueBadge.contacts.business.email);
+  await section(page, 'Organisation');
+  await expect(page.getByLabel('ICO registration number')).toHaveValue(blueBadge.organisation.ico_registration);
+
+  await fillRest(page, blueBadge);
+  await page.getByRole('link', { name: 'Check and submit' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Check and submit' })).toBeVisible();
+  await screenshot(page, 'checklist-complete');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await expect(page.getByRole('heading', { name: 'Request submitted' })).toBeVisible();
+  await expect(page.getByTestId('request-state')).toHaveText('Requested');
+
+  await open(page, base);
+  await page.getByRole('button', { name: 'Edit this request' }).click();
+  await page.getByRole('button', { name: 'Yes, return it to Draft' }).click();
+  await expect(page.getByTestId('request-state')).toHaveText('Draft');
+});
+
+test('offline changes are kept and saved when back online', async ({ page }) => {
+  await signUp(page, 'Offline Test Org');
+  await startRequest(page);
+  await page.route('**/api/save_request', (route) => route.abort());
+  await page.getByLabel('Website').fill('https://offline.example');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'offline');
+  await page.unroute('**/api/save_request');
+  await waitSaved(page);
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.getByLabel('Website')).toHaveValue('https://offline.example');
+});
+
+test('two pages on one draft see a conflict', async ({ page, context }) => {
+  await signUp(page, 'Conflict Test Org');
+  const base = await startRequest(page);
+  const other = await context.newPage();
+  await open(other, `${base}/organisation`);
+
+  await page.getByLabel('Website').fill('https://first.example');
+  await waitSaved(page);
+  await other.getByLabel('Website').fill('https://second.example');
+  await expect(other.getByTestId('conflict')).toBeVisible();
+  await screenshot(other, 'conflict');
+
+  await other.getByRole('button', { name: 'Load the saved version' }).click();
+  await expect(other.getByLabel('Website')).toHaveValue('https://first.example');
+});
+
+test('field help opens with the keyboard and closes with Escape', async ({ page }) => {
+  await signUp(page, 'Help Test Org');
+  await startRequest(page);
+  const help = page.getByRole('button', { name: 'Help: ICO registration number' });
+  await help.focus();
+  await page.keyboard.press('Enter');
+  await expect(help).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.locator('#help-f-organisation-ico_registration')).toContainText('Why we ask');
+  await screenshot(page, 'help-open');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveAttribute('aria-expanded', 'false');
+});

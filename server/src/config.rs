@@ -1,0 +1,35 @@
+//! Settings from environment variables, each with a working local default.
+
+use std::net::SocketAddr;
+
+/// The database used when `DATABASE_URL` is not set: the local Postgres.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/connection_manager";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    /// Marks the session cookie `Secure`. Set `SECURE_COOKIES=true` when the
+    /// app is served over https (directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Load demo organisations and users when the database has no users.
+    pub seed_demo: bool,
+}
+
+impl Config {
+    pub fn from_env(site_addr: SocketAddr) -> Self {
+        Self {
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
+            site_addr,
+            secure_cookies: env_flag("SECURE_COOKIES"),
+            seed_demo: env_flag("SEED_DEMO"),
+        }
+    }
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name)
+        .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
+        .unwrap_or(false)
+}

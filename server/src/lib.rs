@@ -1,0 +1,9 @@
+//! The Connection Manager HTTP server: the Leptos app, its server
+//! functions, sessions and the middleware around them.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

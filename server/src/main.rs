@@ -1,0 +1,61 @@
+use clap::Parser;
+use leptos::prelude::get_configuration;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::PostgresStore;
+
+use server::cli::{Cli, Command};
+use server::config::Config;
+use server::{demo, startup, telemetry};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    telemetry::init();
+    let cli = Cli::parse();
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let config = Config::from_env(leptos_options.site_addr);
+
+    if let Some(Command::DropDatabase) = cli.command {
+        startup::drop_database(&config.database_url).await?;
+        return Ok(());
+    }
+    startup::create_database_if_missing(&config.database_url).await.map_err(|error| {
+        format!("could not reach the database server named by DATABASE_URL ({error}); start Postgres or set DATABASE_URL")
+    })?;
+    let pool = startup::connect(&config.database_url).await.map_err(|error| {
+        format!("could not connect to the database named by DATABASE_URL ({error}); start Postgres or set DATABASE_URL")
+    })?;
+    startup::migrate(&pool).await?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::DropDatabase => {}
+        Command::Migrate => {
+            println!("Migrations applied.");
+        }
+        Command::CreateStaff { email, name, role, password } => {
+            demo::create_staff(&pool, &email, &name, &password, role.as_db()).await?;
+            println!("Created {} account for {email}.", role.as_db());
+        }
+        Command::SeedDemo => {
+            if demo::seed_if_empty(&pool).await? {
+                demo::print_logins();
+            } else {
+                println!("The database already has users; demo data not loaded.");
+            }
+        }
+        Command::Serve => {
+            if config.seed_demo {
+                demo::seed_if_empty(&pool).await?;
+                demo::print_logins();
+            }
+            let deletion = tokio::task::spawn(
+                PostgresStore::new(pool.clone())
+                    .continuously_delete_expired(tokio::time::Duration::from_secs(300)),
+            );
+            let router = startup::router(pool, leptos_options, config.secure_cookies);
+            println!("Connection Manager is running at http://{}", config.site_addr);
+            startup::serve(router, config.site_addr).await?;
+            deletion.abort();
+        }
+    }
+    Ok(())
+}
