@@ -1,6 +1,8 @@
 //! The Connection Manager HTTP server: the Leptos app, its server
 //! functions, sessions and the middleware around them.
 
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod demo;

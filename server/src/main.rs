@@ -1,3 +1,5 @@
+#![recursion_limit = "256"]
+
 use clap::Parser;
 use leptos::prelude::get_configuration;
 use tower_sessions::ExpiredDeletion;
