@@ -109,9 +109,9 @@ impl FromServerFnError for AppError {
             // or unexpected body.
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::Deserialization(_) => {
-                AppError::BadRequest("The request could not be read. Reload the page and try again.".into())
-            }
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest(
+                "The request could not be read. Reload the page and try again.".into(),
+            ),
             ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
                 AppError::Unreachable(detail)
             }

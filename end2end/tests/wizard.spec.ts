@@ -102,7 +102,7 @@ async function fillRest(page: Page, r: any): Promise<void> {
   await waitSaved(page);
 
   await section(page, 'GDPR compliance declaration');
-  await page.getByLabel('Data controller').fill(r.gdpr.controller_name);
+  await page.getByLabel('Data controller', { exact: true }).fill(r.gdpr.controller_name);
   await page.getByLabel('Privacy notice URL').fill(r.gdpr.privacy_notice_url);
   await page.getByRole('group', { name: /DPIA/ }).getByLabel('Yes').check();
   await page.getByLabel('Date of the DPIA').fill(r.gdpr.dpia_date);

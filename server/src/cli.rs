@@ -3,7 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "server", about = "Connection Manager web server and admin commands")]
+#[command(
+    name = "server",
+    about = "Connection Manager web server and admin commands"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

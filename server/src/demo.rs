@@ -6,13 +6,26 @@ use uuid::Uuid;
 
 /// (email, display name, password, staff role) of the demo staff.
 pub const DEMO_STAFF: [(&str, &str, &str, &str); 2] = [
-    ("reviewer@operator.example", "Sam Reviewer", "reviewer-demo-pass", "staff_reviewer"),
-    ("admin@operator.example", "Alex Operator", "operator-demo-pass", "operator_admin"),
+    (
+        "reviewer@operator.example",
+        "Sam Reviewer",
+        "reviewer-demo-pass",
+        "staff_reviewer",
+    ),
+    (
+        "admin@operator.example",
+        "Alex Operator",
+        "operator-demo-pass",
+        "operator_admin",
+    ),
 ];
 
 /// (email, display name, password) of the demo subscriber admin.
-pub const DEMO_SUBSCRIBER: (&str, &str, &str) =
-    ("priya.raman@northshire.example", "Priya Raman", "subscriber-demo-pass");
+pub const DEMO_SUBSCRIBER: (&str, &str, &str) = (
+    "priya.raman@northshire.example",
+    "Priya Raman",
+    "subscriber-demo-pass",
+);
 pub const DEMO_ORGANISATION: &str = "Northshire County Council";
 
 /// Inserts a staff user; fails on a duplicate email.
@@ -42,7 +55,9 @@ pub async fn create_staff(
 /// Loads the demo accounts when the database has no users; returns
 /// whether it did.
 pub async fn seed_if_empty(pool: &PgPool) -> Result<bool, Box<dyn std::error::Error>> {
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?;
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await?;
     if users > 0 {
         return Ok(false);
     }
@@ -54,13 +69,15 @@ pub async fn seed_if_empty(pool: &PgPool) -> Result<bool, Box<dyn std::error::Er
     let organisation_id = Uuid::new_v4();
     let hash = app::server::passwords::hash(password.to_string()).await?;
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)")
-        .bind(user_id)
-        .bind(email)
-        .bind(name)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(email)
+    .bind(name)
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("INSERT INTO organisations (id, name) VALUES ($1, $2)")
         .bind(organisation_id)
         .bind(DEMO_ORGANISATION)
@@ -82,5 +99,8 @@ pub fn print_logins() {
         println!("  {role:<17} {email:<32} password: {password}");
     }
     let (email, _, password) = DEMO_SUBSCRIBER;
-    println!("  {:<17} {email:<32} password: {password}", "subscriber_admin");
+    println!(
+        "  {:<17} {email:<32} password: {password}",
+        "subscriber_admin"
+    );
 }

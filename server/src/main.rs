@@ -33,7 +33,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Migrate => {
             println!("Migrations applied.");
         }
-        Command::CreateStaff { email, name, role, password } => {
+        Command::CreateStaff {
+            email,
+            name,
+            role,
+            password,
+        } => {
             demo::create_staff(&pool, &email, &name, &password, role.as_db()).await?;
             println!("Created {} account for {email}.", role.as_db());
         }
@@ -54,7 +59,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .continuously_delete_expired(tokio::time::Duration::from_secs(300)),
             );
             let router = startup::router(pool, leptos_options, config.secure_cookies);
-            println!("Connection Manager is running at http://{}", config.site_addr);
+            println!(
+                "Connection Manager is running at http://{}",
+                config.site_addr
+            );
             startup::serve(router, config.site_addr).await?;
             deletion.abort();
         }

@@ -8,9 +8,16 @@ use sqlx::PgPool;
 async fn sign_up_signs_in(pool: PgPool) {
     let app = common::spawn(pool).await;
     let browser = app.browser();
-    browser.sign_up("Riverside Advice", "jo@riverside.example").await;
+    browser
+        .sign_up("Riverside Advice", "jo@riverside.example")
+        .await;
 
-    let me: serde_json::Value = browser.form("current_user", &[]).await.json().await.unwrap();
+    let me: serde_json::Value = browser
+        .form("current_user", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "jo@riverside.example");
     assert_eq!(me["organisations"][0]["role"], "subscriber_admin");
 }
@@ -53,7 +60,12 @@ async fn sign_up_rejects_bad_fields(pool: PgPool) {
             .browser()
             .form(
                 "sign_up",
-                &[("organisation_name", "Org"), ("display_name", "Name"), ("email", email), ("password", password)],
+                &[
+                    ("organisation_name", "Org"),
+                    ("display_name", "Name"),
+                    ("email", email),
+                    ("password", password),
+                ],
             )
             .await;
         assert_eq!(response.status(), 422, "email {email:?}");
@@ -64,11 +76,15 @@ async fn sign_up_rejects_bad_fields(pool: PgPool) {
 async fn sign_up_rejects_missing_and_huge_bodies(pool: PgPool) {
     let app = common::spawn(pool).await;
     let browser = app.browser();
-    let missing = browser.form("sign_up", &[("organisation_name", "Org")]).await;
+    let missing = browser
+        .form("sign_up", &[("organisation_name", "Org")])
+        .await;
     assert_eq!(missing.status(), 400);
 
     let huge = "a".repeat(10 * 1024 * 1024);
-    let response = browser.form("sign_up", &[("organisation_name", huge.as_str())]).await;
+    let response = browser
+        .form("sign_up", &[("organisation_name", huge.as_str())])
+        .await;
     assert_eq!(response.status(), 413);
 }
 
@@ -83,7 +99,11 @@ async fn cross_site_post_is_rejected(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
-    let no_origin = client.post(format!("{}/api/log_out", app.address)).send().await.unwrap();
+    let no_origin = client
+        .post(format!("{}/api/log_out", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_origin.status(), 403);
 }
 
@@ -106,13 +126,33 @@ async fn session_id_changes_at_sign_in(pool: PgPool) {
     // A failed sign-in does not create a session, so plant one by visiting
     // a page that stores nothing, then sign in and compare cookies.
     let first = browser
-        .form("log_in", &[("email", "rotate@example.org"), ("password", "correct horse battery staple")])
+        .form(
+            "log_in",
+            &[
+                ("email", "rotate@example.org"),
+                ("password", "correct horse battery staple"),
+            ],
+        )
         .await;
     let first_cookie = session_cookie(&first).expect("session cookie set at sign-in");
-    assert!(first.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().contains("HttpOnly")));
-    assert!(first.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().contains("SameSite=Lax")));
+    assert!(first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().contains("HttpOnly")));
+    assert!(first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().contains("SameSite=Lax")));
     let second = browser
-        .form("log_in", &[("email", "rotate@example.org"), ("password", "correct horse battery staple")])
+        .form(
+            "log_in",
+            &[
+                ("email", "rotate@example.org"),
+                ("password", "correct horse battery staple"),
+            ],
+        )
         .await;
     let second_cookie = session_cookie(&second).expect("new session cookie at second sign-in");
     assert_ne!(first_cookie, second_cookie);
@@ -124,11 +164,25 @@ async fn repeated_failures_are_throttled(pool: PgPool) {
     app.browser().sign_up("Org", "target@example.org").await;
     let browser = app.browser();
     for _ in 0..5 {
-        let response = browser.form("log_in", &[("email", "target@example.org"), ("password", "wrong password")]).await;
+        let response = browser
+            .form(
+                "log_in",
+                &[
+                    ("email", "target@example.org"),
+                    ("password", "wrong password"),
+                ],
+            )
+            .await;
         assert_eq!(response.status(), 422);
     }
     let throttled = browser
-        .form("log_in", &[("email", "target@example.org"), ("password", "correct horse battery staple")])
+        .form(
+            "log_in",
+            &[
+                ("email", "target@example.org"),
+                ("password", "correct horse battery staple"),
+            ],
+        )
         .await;
     assert_eq!(throttled.status(), 429);
     let body = throttled.text().await.unwrap();

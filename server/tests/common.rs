@@ -29,12 +29,17 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         .site_root("target/site")
         .build();
     let router = server::startup::router(pool.clone(), options, false);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serve");
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     TestApp { address, pool }
 }
@@ -42,7 +47,10 @@ pub async fn spawn(pool: PgPool) -> TestApp {
 impl TestApp {
     pub fn browser(&self) -> Browser {
         Browser {
-            client: Client::builder().cookie_store(true).build().expect("client"),
+            client: Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
             base: self.address.clone(),
         }
     }
@@ -83,12 +91,20 @@ impl Browser {
                 ],
             )
             .await;
-        assert!(response.status().is_success(), "sign-up failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "sign-up failed: {}",
+            response.status()
+        );
     }
 
     pub async fn create_connection(&self) -> String {
         let response = self.form("create_connection", &[]).await;
-        assert!(response.status().is_success(), "create failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "create failed: {}",
+            response.status()
+        );
         let id: String = response.json().await.expect("id");
         id
     }

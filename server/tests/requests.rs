@@ -13,16 +13,34 @@ async fn save_bumps_version_and_rejects_stale(pool: PgPool) {
     let id = browser.create_connection().await;
 
     let content = json!({ "connection": { "name": "Blue Badge renewal" } });
-    let first = browser.json("save_request", &json!({ "connection_id": id, "version": 1, "content": content })).await;
+    let first = browser
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": content }),
+        )
+        .await;
     assert_eq!(first.status(), 200);
     let ack: serde_json::Value = first.json().await.unwrap();
     assert_eq!(ack["version"], 2);
 
-    let stale = browser.json("save_request", &json!({ "connection_id": id, "version": 1, "content": content })).await;
+    let stale = browser
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": content }),
+        )
+        .await;
     assert_eq!(stale.status(), 409);
 
-    let loaded: serde_json::Value = browser.form("load_request", &[("connection_id", id.as_str())]).await.json().await.unwrap();
-    assert_eq!(loaded["content"]["connection"]["name"], "Blue Badge renewal");
+    let loaded: serde_json::Value = browser
+        .form("load_request", &[("connection_id", id.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        loaded["content"]["connection"]["name"],
+        "Blue Badge renewal"
+    );
     assert_eq!(loaded["version"], 2);
 }
 
@@ -35,23 +53,42 @@ async fn other_organisation_cannot_touch_request(pool: PgPool) {
 
     let intruder = app.browser();
     intruder.sign_up("Intruder", "intruder@example.org").await;
-    let load = intruder.form("load_request", &[("connection_id", id.as_str())]).await;
+    let load = intruder
+        .form("load_request", &[("connection_id", id.as_str())])
+        .await;
     assert_eq!(load.status(), 404);
     let save = intruder
-        .json("save_request", &json!({ "connection_id": id, "version": 1, "content": {} }))
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": {} }),
+        )
         .await;
     assert_eq!(save.status(), 404);
     for endpoint in ["submit_request", "edit_request", "delete_draft"] {
-        let response = intruder.form(endpoint, &[("connection_id", id.as_str())]).await;
+        let response = intruder
+            .form(endpoint, &[("connection_id", id.as_str())])
+            .await;
         assert_eq!(response.status(), 404, "{endpoint}");
     }
-    let accept = intruder.form("accept_terms", &[("connection_id", id.as_str()), ("terms_version", "1")]).await;
+    let accept = intruder
+        .form(
+            "accept_terms",
+            &[("connection_id", id.as_str()), ("terms_version", "1")],
+        )
+        .await;
     assert_eq!(accept.status(), 404);
-    let list: Vec<serde_json::Value> = intruder.form("list_connections", &[]).await.json().await.unwrap();
+    let list: Vec<serde_json::Value> = intruder
+        .form("list_connections", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(list.is_empty());
 
     // The owner's draft is untouched.
-    let loaded = owner.form("load_request", &[("connection_id", id.as_str())]).await;
+    let loaded = owner
+        .form("load_request", &[("connection_id", id.as_str())])
+        .await;
     assert_eq!(loaded.status(), 200);
 }
 
@@ -61,14 +98,26 @@ async fn visitor_and_staff_are_denied(pool: PgPool) {
     let visitor = app.browser();
     assert_eq!(visitor.form("create_connection", &[]).await.status(), 401);
     assert_eq!(visitor.form("review_queue", &[]).await.status(), 401);
-    assert_eq!(visitor.form("fetch_organisation_users", &[]).await.status(), 401);
+    assert_eq!(visitor.form("organisation_users", &[]).await.status(), 401);
 
-    server::demo::create_staff(&pool, "staff@operator.example", "Staff", "staff password 2026", "staff_reviewer")
-        .await
-        .unwrap();
+    server::demo::create_staff(
+        &pool,
+        "staff@operator.example",
+        "Staff",
+        "staff password 2026",
+        "staff_reviewer",
+    )
+    .await
+    .unwrap();
     let staff = app.browser();
     let login = staff
-        .form("log_in", &[("email", "staff@operator.example"), ("password", "staff password 2026")])
+        .form(
+            "log_in",
+            &[
+                ("email", "staff@operator.example"),
+                ("password", "staff password 2026"),
+            ],
+        )
         .await;
     assert!(login.status().is_success());
     assert_eq!(staff.form("create_connection", &[]).await.status(), 403);
@@ -85,7 +134,9 @@ async fn incomplete_request_cannot_be_submitted(pool: PgPool) {
     let browser = app.browser();
     browser.sign_up("Org", "submit@example.org").await;
     let id = browser.create_connection().await;
-    let response = browser.form("submit_request", &[("connection_id", id.as_str())]).await;
+    let response = browser
+        .form("submit_request", &[("connection_id", id.as_str())])
+        .await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
     assert!(body.contains("contacts.business.email"), "{body}");
@@ -102,14 +153,26 @@ async fn submitted_request_is_read_only(pool: PgPool) {
         .await
         .unwrap();
 
-    let save = browser.json("save_request", &json!({ "connection_id": id, "version": 1, "content": {} })).await;
+    let save = browser
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": {} }),
+        )
+        .await;
     assert_eq!(save.status(), 409);
-    let delete = browser.form("delete_draft", &[("connection_id", id.as_str())]).await;
+    let delete = browser
+        .form("delete_draft", &[("connection_id", id.as_str())])
+        .await;
     assert_eq!(delete.status(), 409);
 
-    let edit = browser.form("edit_request", &[("connection_id", id.as_str())]).await;
+    let edit = browser
+        .form("edit_request", &[("connection_id", id.as_str())])
+        .await;
     assert!(edit.status().is_success(), "{}", edit.status());
-    let state: String = sqlx::query_scalar("SELECT state FROM revisions").fetch_one(&pool).await.unwrap();
+    let state: String = sqlx::query_scalar("SELECT state FROM revisions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(state, "draft");
 }
 
@@ -125,7 +188,10 @@ async fn oversized_content_is_rejected(pool: PgPool) {
         .await;
     assert_eq!(response.status(), 422);
     let unknown = browser
-        .json("save_request", &json!({ "connection_id": id, "version": 1, "content": { "surprise": true } }))
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": { "surprise": true } }),
+        )
         .await;
     assert_eq!(unknown.status(), 400);
 }

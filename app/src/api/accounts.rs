@@ -75,7 +75,10 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
     if COMMON.contains(&lower.as_str()) || lower == email.trim().to_lowercase() {
         return Err("Choose a password that is harder to guess: avoid common passwords and your email address".into());
     }
-    if password.chars().all(|c| c == password.chars().next().unwrap_or(c)) {
+    if password
+        .chars()
+        .all(|c| c == password.chars().next().unwrap_or(c))
+    {
         return Err("Choose a password that is harder to guess: it repeats one character".into());
     }
     Ok(())
@@ -88,7 +91,9 @@ pub fn check_name(value: &str, what: &str) -> Result<(), String> {
         return Err(format!("Enter {what}"));
     }
     if trimmed.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("Enter {what} of at most {MAX_NAME_CHARS} characters"));
+        return Err(format!(
+            "Enter {what} of at most {MAX_NAME_CHARS} characters"
+        ));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(format!("Remove the control characters from {what}"));
@@ -132,7 +137,10 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn list_memberships(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Vec<OrganisationMembership>, AppError> {
+async fn list_memberships(
+    pool: &sqlx::PgPool,
+    user_id: Uuid,
+) -> Result<Vec<OrganisationMembership>, AppError> {
     let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
         "SELECT o.id, o.name, m.role FROM memberships m
          JOIN organisations o ON o.id = m.organisation_id
@@ -245,15 +253,24 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     if email.is_empty() || password.is_empty() {
         let mut errors = Vec::new();
         if email.is_empty() {
-            errors.push(crate::error::FieldError::new("email", "Enter your email address"));
+            errors.push(crate::error::FieldError::new(
+                "email",
+                "Enter your email address",
+            ));
         }
         if password.is_empty() {
-            errors.push(crate::error::FieldError::new("password", "Enter your password"));
+            errors.push(crate::error::FieldError::new(
+                "password",
+                "Enter your password",
+            ));
         }
         return Err(AppError::Validation(errors));
     }
     if email.len() > 254 || password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::field("password", "The email address or password is incorrect"));
+        return Err(AppError::field(
+            "password",
+            "The email address or password is incorrect",
+        ));
     }
 
     let pool = pool()?;
@@ -270,7 +287,8 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     .bind(THROTTLE_WINDOW_MINUTES as i32)
     .fetch_one(&pool)
     .await?;
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS {
+    if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS
+    {
         tracing::warn!(client_ip = %client_ip, "sign-in throttled");
         return Err(AppError::Throttled(format!(
             "Too many failed sign-in attempts. Wait {THROTTLE_WINDOW_MINUTES} minutes, then try again, or ask your organisation admin for help."
@@ -294,7 +312,10 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
             .execute(&pool)
             .await?;
         tracing::info!(client_ip = %client_ip, "sign-in failed");
-        return Err(AppError::field("password", "The email address or password is incorrect"));
+        return Err(AppError::field(
+            "password",
+            "The email address or password is incorrect",
+        ));
     };
 
     let mut tx = pool.begin().await?;
@@ -313,11 +334,12 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
 
-    let organisation_id: Option<Uuid> =
-        sqlx::query_scalar("SELECT organisation_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1")
-            .bind(user_id)
-            .fetch_optional(&pool)
-            .await?;
+    let organisation_id: Option<Uuid> = sqlx::query_scalar(
+        "SELECT organisation_id FROM memberships WHERE user_id = $1 ORDER BY created_at LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&pool)
+    .await?;
     auth::start_session(user_id, organisation_id).await?;
     tracing::info!(user_id = %user_id, "signed in");
     leptos_axum::redirect("/");

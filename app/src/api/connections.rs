@@ -86,7 +86,12 @@ pub async fn current_terms() -> Result<Terms, AppError> {
     )
     .fetch_one(&pool)
     .await?;
-    Ok(Terms { version, title, body, published_at })
+    Ok(Terms {
+        version,
+        title,
+        body,
+        published_at,
+    })
 }
 
 /// Starts a new draft request, prefilled with the organisation's name.
@@ -112,7 +117,11 @@ pub async fn load_request(connection_id: Uuid) -> Result<RequestData, AppError> 
 /// when `version` is not the stored version, so two tabs or two
 /// colleagues never overwrite each other silently.
 #[server(endpoint = "save_request", input = Json)]
-pub async fn save_request(connection_id: Uuid, version: i32, content: RequestContent) -> Result<SaveAck, AppError> {
+pub async fn save_request(
+    connection_id: Uuid,
+    version: i32,
+    content: RequestContent,
+) -> Result<SaveAck, AppError> {
     use crate::server::{auth, requests, state::pool};
     let pool = pool()?;
     let member = auth::require_member(&pool).await?;
@@ -120,7 +129,10 @@ pub async fn save_request(connection_id: Uuid, version: i32, content: RequestCon
 }
 
 #[server(endpoint = "accept_terms")]
-pub async fn accept_terms(connection_id: Uuid, terms_version: i32) -> Result<TermsAcceptance, AppError> {
+pub async fn accept_terms(
+    connection_id: Uuid,
+    terms_version: i32,
+) -> Result<TermsAcceptance, AppError> {
     use crate::server::{auth, requests, state::pool};
     let pool = pool()?;
     let member = auth::require_member(&pool).await?;

@@ -41,7 +41,10 @@ pub async fn switch_organisation(organisation_id: Uuid) -> Result<(), AppError> 
     use crate::server::{auth, state::pool};
     let pool = pool()?;
     let user = auth::require_user(&pool).await?;
-    if auth::membership_role(&pool, user.id, organisation_id).await?.is_none() {
+    if auth::membership_role(&pool, user.id, organisation_id)
+        .await?
+        .is_none()
+    {
         return Err(AppError::not_found("That organisation"));
     }
     let session = auth::session().await?;
@@ -55,10 +58,11 @@ pub async fn fetch_organisation_users() -> Result<OrganisationUsers, AppError> {
     use crate::server::{auth, state::pool};
     let pool = pool()?;
     let member = auth::require_member(&pool).await?;
-    let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-        .bind(member.organisation_id)
-        .fetch_one(&pool)
-        .await?;
+    let organisation_name: String =
+        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+            .bind(member.organisation_id)
+            .fetch_one(&pool)
+            .await?;
     let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.email, m.role FROM memberships m
          JOIN users u ON u.id = m.user_id
@@ -115,7 +119,11 @@ pub async fn invite_user(email: String, admin: Option<String>) -> Result<String,
     }
     let pool = pool()?;
     let member = auth::require_member_admin(&pool).await?;
-    let role = if admin.is_some() { Role::SubscriberAdmin } else { Role::SubscriberUser };
+    let role = if admin.is_some() {
+        Role::SubscriberAdmin
+    } else {
+        Role::SubscriberUser
+    };
     let email = email.trim().to_string();
 
     let already: bool = sqlx::query_scalar(
@@ -127,7 +135,10 @@ pub async fn invite_user(email: String, admin: Option<String>) -> Result<String,
     .fetch_one(&pool)
     .await?;
     if already {
-        return Err(AppError::field("email", "This person already belongs to your organisation"));
+        return Err(AppError::field(
+            "email",
+            "This person already belongs to your organisation",
+        ));
     }
 
     let token = tokens::random_token();
@@ -152,7 +163,9 @@ pub async fn invite_user(email: String, admin: Option<String>) -> Result<String,
             actor_user_id: Some(member.user.id),
             organisation_id: Some(member.organisation_id),
             action: "membership.invited",
-            after: Some(serde_json::json!({ "invitation_id": id, "role": auth::member_role_text(role) })),
+            after: Some(
+                serde_json::json!({ "invitation_id": id, "role": auth::member_role_text(role) }),
+            ),
             ..Default::default()
         },
     )
@@ -225,7 +238,11 @@ pub async fn fetch_invitation(token: String) -> Result<InvitationDetails, AppErr
     let (organisation_name, email, account_exists) = row.ok_or_else(|| {
         AppError::NotFound("This invitation link is not valid: it may have expired or been used. Ask the organisation admin for a new one.".into())
     })?;
-    Ok(InvitationDetails { organisation_name, email, account_exists })
+    Ok(InvitationDetails {
+        organisation_name,
+        email,
+        account_exists,
+    })
 }
 
 /// Accepts an invitation. A new user gives a name and password; someone
@@ -247,7 +264,9 @@ pub async fn accept_invitation(
     .fetch_optional(&mut *tx)
     .await?;
     let Some((invitation_id, organisation_id, email, role)) = row else {
-        return Err(AppError::NotFound("This invitation link is not valid: it may have expired or been used.".into()));
+        return Err(AppError::NotFound(
+            "This invitation link is not valid: it may have expired or been used.".into(),
+        ));
     };
     let existing: Option<(Uuid, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(email) = lower($1)")

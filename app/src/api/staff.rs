@@ -41,16 +41,26 @@ pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(connection_id, name, organisation_name, revision_number, state, waiting_since, age_days)| {
-            Some(QueueItem {
+        .filter_map(
+            |(
                 connection_id,
-                connection_name: name.unwrap_or_else(|| "Untitled connection".into()),
+                name,
                 organisation_name,
                 revision_number,
-                state: State::parse(&state)?,
+                state,
                 waiting_since,
                 age_days,
-            })
-        })
+            )| {
+                Some(QueueItem {
+                    connection_id,
+                    connection_name: name.unwrap_or_else(|| "Untitled connection".into()),
+                    organisation_name,
+                    revision_number,
+                    state: State::parse(&state)?,
+                    waiting_since,
+                    age_days,
+                })
+            },
+        )
         .collect())
 }

@@ -37,7 +37,9 @@ where
 }
 
 /// A message for an error that is not about one field.
-pub fn action_general_error<T>(result: Signal<Option<Result<T, AppError>>>) -> Signal<Option<String>>
+pub fn action_general_error<T>(
+    result: Signal<Option<Result<T, AppError>>>,
+) -> Signal<Option<String>>
 where
     T: Send + Sync + Clone + 'static,
 {
@@ -127,7 +129,9 @@ pub fn ErrorSummary(
 }
 
 /// The problems of a failed action as (field, message) pairs.
-pub fn action_problems<T>(result: Signal<Option<Result<T, AppError>>>) -> Signal<Vec<(String, String)>>
+pub fn action_problems<T>(
+    result: Signal<Option<Result<T, AppError>>>,
+) -> Signal<Vec<(String, String)>>
 where
     T: Send + Sync + Clone + 'static,
 {

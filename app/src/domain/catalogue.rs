@@ -49,6 +49,7 @@ impl Catalogue {
     }
 
     pub fn is_special_category(&self, field_id: &str) -> bool {
-        self.field(field_id).is_some_and(|(_, f)| f.special_category)
+        self.field(field_id)
+            .is_some_and(|(_, f)| f.special_category)
     }
 }

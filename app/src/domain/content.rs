@@ -222,15 +222,24 @@ pub const LAWFUL_BASES: [(&str, &str); 6] = [
 /// UK GDPR Article 9(2) conditions for special-category data: (key, label).
 pub const SPECIAL_CATEGORY_CONDITIONS: [(&str, &str); 10] = [
     ("explicit_consent", "(a) Explicit consent"),
-    ("employment_social_security", "(b) Employment, social security and social protection"),
+    (
+        "employment_social_security",
+        "(b) Employment, social security and social protection",
+    ),
     ("vital_interests", "(c) Vital interests"),
     ("not_for_profit_bodies", "(d) Not-for-profit bodies"),
     ("made_public", "(e) Made public by the data subject"),
     ("legal_claims", "(f) Legal claims or judicial acts"),
-    ("substantial_public_interest", "(g) Reasons of substantial public interest"),
+    (
+        "substantial_public_interest",
+        "(g) Reasons of substantial public interest",
+    ),
     ("health_social_care", "(h) Health or social care"),
     ("public_health", "(i) Public health"),
-    ("archiving_research", "(j) Archiving, research and statistics"),
+    (
+        "archiving_research",
+        "(j) Archiving, research and statistics",
+    ),
 ];
 
 /// Service categories offered in the connection details.
@@ -267,7 +276,10 @@ pub const DECLARATIONS: [(&str, &str); 4] = [
 
 /// Looks up the label of a key in a `(key, label)` table.
 pub fn label_of(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, label)| *label)
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, label)| *label)
 }
 
 impl RequestContent {

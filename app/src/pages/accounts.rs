@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::forms::{action_field_error, action_general_error, action_problems, ErrorSummary, FormInput};
+use crate::components::forms::{
+    action_field_error, action_general_error, action_problems, ErrorSummary, FormInput,
+};
 use crate::components::layout::use_session;
 
 #[component]

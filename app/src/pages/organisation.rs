@@ -4,8 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::organisations::{fetch_invitation, fetch_organisation_users, InviteUser, RemoveUser};
-use crate::components::forms::{action_field_error, action_general_error, action_problems, ErrorSummary, FormInput};
+use crate::api::organisations::{
+    fetch_invitation, fetch_organisation_users, InviteUser, RemoveUser,
+};
+use crate::components::forms::{
+    action_field_error, action_general_error, action_problems, ErrorSummary, FormInput,
+};
 use crate::components::layout::{use_session, with_user, ErrorPanel};
 
 #[component]

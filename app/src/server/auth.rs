@@ -72,7 +72,10 @@ pub fn member_role_text(role: Role) -> &'static str {
     }
 }
 
-async fn session_value<T: serde::de::DeserializeOwned>(session: &Session, key: &str) -> Result<Option<T>, AppError> {
+async fn session_value<T: serde::de::DeserializeOwned>(
+    session: &Session,
+    key: &str,
+) -> Result<Option<T>, AppError> {
     session.get::<T>(key).await.map_err(|error| {
         tracing::error!(error = %error, "session store read failed");
         AppError::Internal
@@ -90,12 +93,14 @@ pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppErro
             .bind(user_id)
             .fetch_optional(pool)
             .await?;
-    Ok(row.map(|(id, email, display_name, staff_role)| SessionUser {
-        id,
-        email,
-        display_name,
-        staff_role: parse_staff_role(staff_role.as_deref()),
-    }))
+    Ok(
+        row.map(|(id, email, display_name, staff_role)| SessionUser {
+            id,
+            email,
+            display_name,
+            staff_role: parse_staff_role(staff_role.as_deref()),
+        }),
+    )
 }
 
 pub async fn require_user(pool: &PgPool) -> Result<SessionUser, AppError> {
@@ -107,7 +112,9 @@ pub async fn require_staff(pool: &PgPool) -> Result<SessionUser, AppError> {
     if user.is_staff() {
         Ok(user)
     } else {
-        Err(AppError::Forbidden("Only operator staff can do that.".into()))
+        Err(AppError::Forbidden(
+            "Only operator staff can do that.".into(),
+        ))
     }
 }
 
@@ -116,18 +123,25 @@ pub async fn require_operator_admin(pool: &PgPool) -> Result<SessionUser, AppErr
     if user.staff_role == Some(Role::OperatorAdmin) {
         Ok(user)
     } else {
-        Err(AppError::Forbidden("Only an operator admin can do that.".into()))
+        Err(AppError::Forbidden(
+            "Only an operator admin can do that.".into(),
+        ))
     }
 }
 
 /// Returns the user's role in an organisation, or `None` when they do not
 /// belong to it.
-pub async fn membership_role(pool: &PgPool, user_id: Uuid, organisation_id: Uuid) -> Result<Option<Role>, AppError> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2")
-            .bind(user_id)
-            .bind(organisation_id)
-            .fetch_optional(pool)
+pub async fn membership_role(
+    pool: &PgPool,
+    user_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<Role>, AppError> {
+    let role: Option<String> = sqlx::query_scalar(
+        "SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2",
+    )
+    .bind(user_id)
+    .bind(organisation_id)
+    .fetch_optional(pool)
     .await?;
     Ok(role.as_deref().map(parse_member_role))
 }
@@ -155,9 +169,17 @@ pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
         let role = membership_role(pool, user.id, fallback)
             .await?
             .ok_or_else(AppError::forbidden)?;
-        return Ok(Member { user, organisation_id: fallback, role });
+        return Ok(Member {
+            user,
+            organisation_id: fallback,
+            role,
+        });
     };
-    Ok(Member { user, organisation_id, role })
+    Ok(Member {
+        user,
+        organisation_id,
+        role,
+    })
 }
 
 pub async fn require_member_admin(pool: &PgPool) -> Result<Member, AppError> {

@@ -1,7 +1,9 @@
 //! Password hashing with Argon2id at the OWASP-recommended cost
 //! (19 MiB of memory, 2 iterations, 1 lane).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::AppError;
@@ -38,7 +40,9 @@ pub async fn verify(password: String, stored_hash: String) -> Result<bool, AppEr
             tracing::error!("stored password hash is not in PHC format");
             return false;
         };
-        hasher().verify_password(password.as_bytes(), &parsed).is_ok()
+        hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(|error| {

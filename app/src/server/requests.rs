@@ -31,29 +31,40 @@ pub async fn load_catalogue(pool: &PgPool) -> Result<Catalogue, AppError> {
             fields: fields
                 .iter()
                 .filter(|f| f.0 == id)
-                .map(|(_, field_id, label, field_type, special_category)| CatalogueField {
-                    id: field_id.clone(),
-                    label: label.clone(),
-                    field_type: field_type.clone(),
-                    special_category: *special_category,
-                })
+                .map(
+                    |(_, field_id, label, field_type, special_category)| CatalogueField {
+                        id: field_id.clone(),
+                        label: label.clone(),
+                        field_type: field_type.clone(),
+                        special_category: *special_category,
+                    },
+                )
                 .collect(),
             id,
             label,
-            kind: if kind == "transactional" { DatasetKind::Transactional } else { DatasetKind::Metadata },
+            kind: if kind == "transactional" {
+                DatasetKind::Transactional
+            } else {
+                DatasetKind::Metadata
+            },
         })
         .collect();
     Ok(Catalogue { datasets })
 }
 
 /// Creates a connection with a first draft revision and returns its id.
-pub async fn create(pool: &PgPool, member: &Member, content: Option<RequestContent>) -> Result<Uuid, AppError> {
+pub async fn create(
+    pool: &PgPool,
+    member: &Member,
+    content: Option<RequestContent>,
+) -> Result<Uuid, AppError> {
     let mut content = content.unwrap_or_default();
     if content.organisation.legal_name.is_empty() {
-        content.organisation.legal_name = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-            .bind(member.organisation_id)
-            .fetch_one(pool)
-            .await?;
+        content.organisation.legal_name =
+            sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+                .bind(member.organisation_id)
+                .fetch_one(pool)
+                .await?;
     }
     let connection_id = Uuid::new_v4();
     let revision_id = Uuid::new_v4();
@@ -101,8 +112,20 @@ struct WorkingRevision {
     terms_version: Option<i32>,
 }
 
-async fn lock_working(conn: &mut PgConnection, organisation_id: Uuid, connection_id: Uuid) -> Result<WorkingRevision, AppError> {
-    type Row = (Uuid, i32, String, i32, sqlx::types::Json<RequestContent>, bool, Option<i32>);
+async fn lock_working(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    connection_id: Uuid,
+) -> Result<WorkingRevision, AppError> {
+    type Row = (
+        Uuid,
+        i32,
+        String,
+        i32,
+        sqlx::types::Json<RequestContent>,
+        bool,
+        Option<i32>,
+    );
     let row: Option<Row> = sqlx::query_as(
         "SELECT r.id, r.number, r.state, r.version, r.content, r.ever_submitted, r.terms_version
          FROM revisions r JOIN connections c ON c.id = r.connection_id
@@ -120,13 +143,36 @@ async fn lock_working(conn: &mut PgConnection, organisation_id: Uuid, connection
         tracing::error!(revision_id = %id, "revision has an unknown state");
         AppError::Internal
     })?;
-    Ok(WorkingRevision { id, number, state, version, content: content.0, ever_submitted, terms_version })
+    Ok(WorkingRevision {
+        id,
+        number,
+        state,
+        version,
+        content: content.0,
+        ever_submitted,
+        terms_version,
+    })
 }
 
-pub async fn load(pool: &PgPool, organisation_id: Uuid, connection_id: Uuid) -> Result<RequestData, AppError> {
+pub async fn load(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    connection_id: Uuid,
+) -> Result<RequestData, AppError> {
     type Row = (
-        Uuid, i32, String, i32, sqlx::types::Json<RequestContent>, String, String, String, bool,
-        Option<String>, Option<i32>, Option<String>, Option<String>,
+        Uuid,
+        i32,
+        String,
+        i32,
+        sqlx::types::Json<RequestContent>,
+        String,
+        String,
+        String,
+        bool,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
     );
     let row: Option<Row> = sqlx::query_as(
         "SELECT r.id, r.number, r.state, r.version, r.content, o.name,
@@ -148,9 +194,21 @@ pub async fn load(pool: &PgPool, organisation_id: Uuid, connection_id: Uuid) -> 
     .bind(organisation_id)
     .fetch_optional(pool)
     .await?;
-    let (revision_id, revision_number, state, version, content, organisation_name, updated_at, updated_by,
-         ever_submitted, submitted_at, terms_version, terms_accepted_at, terms_accepted_by) =
-        row.ok_or_else(|| AppError::not_found("That connection request"))?;
+    let (
+        revision_id,
+        revision_number,
+        state,
+        version,
+        content,
+        organisation_name,
+        updated_at,
+        updated_by,
+        ever_submitted,
+        submitted_at,
+        terms_version,
+        terms_accepted_at,
+        terms_accepted_by,
+    ) = row.ok_or_else(|| AppError::not_found("That connection request"))?;
     let current_terms_version: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions")
         .fetch_one(pool)
         .await?;
@@ -189,7 +247,13 @@ fn problems_to_errors(problems: Vec<validation::Problem>) -> AppError {
     )
 }
 
-pub async fn save(pool: &PgPool, member: &Member, connection_id: Uuid, version: i32, content: RequestContent) -> Result<SaveAck, AppError> {
+pub async fn save(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    version: i32,
+    content: RequestContent,
+) -> Result<SaveAck, AppError> {
     validation::validate_limits(&content).map_err(problems_to_errors)?;
     let mut tx = pool.begin().await?;
     let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
@@ -216,12 +280,20 @@ pub async fn save(pool: &PgPool, member: &Member, connection_id: Uuid, version: 
     .await?;
     update_name(&mut tx, member, connection_id, &content.connection.name).await?;
     tx.commit().await?;
-    Ok(SaveAck { version: new_version, saved_at })
+    Ok(SaveAck {
+        version: new_version,
+        saved_at,
+    })
 }
 
 /// Copies the connection name into `connections.name` unless another
 /// connection of the organisation already uses it; submit reports that.
-async fn update_name(conn: &mut PgConnection, member: &Member, connection_id: Uuid, name: &str) -> Result<(), AppError> {
+async fn update_name(
+    conn: &mut PgConnection,
+    member: &Member,
+    connection_id: Uuid,
+    name: &str,
+) -> Result<(), AppError> {
     let name = name.trim();
     let taken: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM connections WHERE organisation_id = $1 AND id <> $2 AND lower(name) = lower($3))",
@@ -231,7 +303,11 @@ async fn update_name(conn: &mut PgConnection, member: &Member, connection_id: Uu
     .bind(name)
     .fetch_one(&mut *conn)
     .await?;
-    let stored = if taken || name.is_empty() { None } else { Some(name) };
+    let stored = if taken || name.is_empty() {
+        None
+    } else {
+        Some(name)
+    };
     sqlx::query("UPDATE connections SET name = coalesce($2, name), updated_by = $3, updated_at = now() WHERE id = $1")
         .bind(connection_id)
         .bind(stored)
@@ -241,7 +317,12 @@ async fn update_name(conn: &mut PgConnection, member: &Member, connection_id: Uu
     Ok(())
 }
 
-async fn name_taken(pool: &PgPool, member: &Member, connection_id: Uuid, name: &str) -> Result<bool, AppError> {
+async fn name_taken(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    name: &str,
+) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM connections WHERE organisation_id = $1 AND id <> $2 AND lower(name) = lower($3))",
     )
@@ -252,13 +333,22 @@ async fn name_taken(pool: &PgPool, member: &Member, connection_id: Uuid, name: &
     .await?)
 }
 
-pub async fn accept_terms(pool: &PgPool, member: &Member, connection_id: Uuid, terms_version: i32) -> Result<TermsAcceptance, AppError> {
+pub async fn accept_terms(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    terms_version: i32,
+) -> Result<TermsAcceptance, AppError> {
     let mut tx = pool.begin().await?;
     let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
     if working.state != State::Draft {
-        return Err(AppError::Conflict("Terms can be accepted only while the request is a draft.".into()));
+        return Err(AppError::Conflict(
+            "Terms can be accepted only while the request is a draft.".into(),
+        ));
     }
-    let current: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions").fetch_one(&mut *tx).await?;
+    let current: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions")
+        .fetch_one(&mut *tx)
+        .await?;
     if terms_version != current {
         return Err(AppError::Conflict(format!(
             "The Terms for Subscribers have changed to version {current}. Read the new version and accept it."
@@ -287,20 +377,35 @@ pub async fn accept_terms(pool: &PgPool, member: &Member, connection_id: Uuid, t
     )
     .await?;
     tx.commit().await?;
-    Ok(TermsAcceptance { version: current, accepted_at, accepted_by: member.user.display_name.clone() })
+    Ok(TermsAcceptance {
+        version: current,
+        accepted_at,
+        accepted_by: member.user.display_name.clone(),
+    })
 }
 
 pub async fn submit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result<(), AppError> {
     let catalogue = load_catalogue(pool).await?;
-    let current_terms: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions").fetch_one(pool).await?;
+    let current_terms: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions")
+        .fetch_one(pool)
+        .await?;
     let mut tx = pool.begin().await?;
     let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
     let mut problems = validation::validate(&working.content, &catalogue);
-    if name_taken(pool, member, connection_id, &working.content.connection.name).await? {
+    if name_taken(
+        pool,
+        member,
+        connection_id,
+        &working.content.connection.name,
+    )
+    .await?
+    {
         problems.push(validation::Problem {
             section: crate::domain::section::Section::Connection,
             path: "connection.name".into(),
-            message: "Your organisation already has a connection with this name. Enter a different name".into(),
+            message:
+                "Your organisation already has a connection with this name. Enter a different name"
+                    .into(),
             kind: validation::ProblemKind::Invalid,
         });
     }
@@ -329,13 +434,28 @@ pub async fn submit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Resu
     .bind(member.user.id)
     .execute(&mut *tx)
     .await?;
-    transition_audit(&mut tx, member, connection_id, working.id, State::Draft, State::Requested).await?;
+    transition_audit(
+        &mut tx,
+        member,
+        connection_id,
+        working.id,
+        State::Draft,
+        State::Requested,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(connection_id = %connection_id, revision = working.number, "request submitted");
     Ok(())
 }
 
-async fn transition_audit(conn: &mut PgConnection, member: &Member, connection_id: Uuid, revision_id: Uuid, from: State, to: State) -> Result<(), AppError> {
+async fn transition_audit(
+    conn: &mut PgConnection,
+    member: &Member,
+    connection_id: Uuid,
+    revision_id: Uuid,
+    from: State,
+    to: State,
+) -> Result<(), AppError> {
     audit::record(
         conn,
         AuditEvent {
@@ -357,10 +477,16 @@ async fn transition_audit(conn: &mut PgConnection, member: &Member, connection_i
 pub async fn edit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
-    let context = lifecycle::Context { ever_submitted: working.ever_submitted, ..lifecycle::Context::default() };
+    let context = lifecycle::Context {
+        ever_submitted: working.ever_submitted,
+        ..lifecycle::Context::default()
+    };
     let transition = lifecycle::apply(working.state, Action::Edit, member.role, &context)
         .map_err(|rejection| AppError::Conflict(rejection.message().to_string()))?;
-    let opens_revision = transition.effects.iter().any(|e| matches!(e, lifecycle::Effect::OpenNewRevision));
+    let opens_revision = transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, lifecycle::Effect::OpenNewRevision));
     if opens_revision {
         let revision_id = Uuid::new_v4();
         sqlx::query(
@@ -374,7 +500,15 @@ pub async fn edit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result
         .bind(member.user.id)
         .execute(&mut *tx)
         .await?;
-        transition_audit(&mut tx, member, connection_id, revision_id, working.state, State::Draft).await?;
+        transition_audit(
+            &mut tx,
+            member,
+            connection_id,
+            revision_id,
+            working.state,
+            State::Draft,
+        )
+        .await?;
     } else {
         sqlx::query(
             "UPDATE revisions SET state = 'draft', version = version + 1, updated_by = $2, updated_at = now() WHERE id = $1",
@@ -383,19 +517,32 @@ pub async fn edit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result
         .bind(member.user.id)
         .execute(&mut *tx)
         .await?;
-        transition_audit(&mut tx, member, connection_id, working.id, working.state, transition.to).await?;
+        transition_audit(
+            &mut tx,
+            member,
+            connection_id,
+            working.id,
+            working.state,
+            transition.to,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn delete_draft(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result<(), AppError> {
+pub async fn delete_draft(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
-    let revisions: i64 = sqlx::query_scalar("SELECT count(*) FROM revisions WHERE connection_id = $1")
-        .bind(connection_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let revisions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM revisions WHERE connection_id = $1")
+            .bind(connection_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let context = lifecycle::Context {
         ever_submitted: working.ever_submitted || revisions > 1,
         ..lifecycle::Context::default()
@@ -424,7 +571,10 @@ pub async fn delete_draft(pool: &PgPool, member: &Member, connection_id: Uuid) -
     Ok(())
 }
 
-pub async fn list(pool: &PgPool, organisation_id: Uuid) -> Result<Vec<ConnectionSummary>, AppError> {
+pub async fn list(
+    pool: &PgPool,
+    organisation_id: Uuid,
+) -> Result<Vec<ConnectionSummary>, AppError> {
     let rows: Vec<(Uuid, Option<String>, i32, String, String, String)> = sqlx::query_as(
         "SELECT c.id, c.name, r.number, r.state,
                 to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), u.display_name
@@ -440,15 +590,17 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid) -> Result<Vec<Connection
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(connection_id, name, revision_number, state, updated_at, updated_by)| {
-            Some(ConnectionSummary {
-                connection_id,
-                name: name.unwrap_or_else(|| "Untitled connection".into()),
-                revision_number,
-                state: State::parse(&state)?,
-                updated_at,
-                updated_by,
-            })
-        })
+        .filter_map(
+            |(connection_id, name, revision_number, state, updated_at, updated_by)| {
+                Some(ConnectionSummary {
+                    connection_id,
+                    name: name.unwrap_or_else(|| "Untitled connection".into()),
+                    revision_number,
+                    state: State::parse(&state)?,
+                    updated_at,
+                    updated_by,
+                })
+            },
+        )
         .collect())
 }

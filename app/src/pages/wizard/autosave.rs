@@ -15,13 +15,19 @@ pub enum SaveStatus {
     /// Nothing changed since the page loaded.
     Idle,
     Saving,
-    Saved { at: String },
+    Saved {
+        at: String,
+    },
     /// The server could not be reached; the change is kept on this device.
     Offline,
     /// Someone else saved a newer version.
-    Conflict { message: String },
+    Conflict {
+        message: String,
+    },
     /// The server refused the content (too long, control characters).
-    Rejected { message: String },
+    Rejected {
+        message: String,
+    },
 }
 
 impl SaveStatus {
@@ -98,6 +104,9 @@ mod tests {
 
     #[test]
     fn status_text_for_offline() {
-        assert_eq!(SaveStatus::Offline.text(), "Offline: changes kept on this device");
+        assert_eq!(
+            SaveStatus::Offline.text(),
+            "Offline: changes kept on this device"
+        );
     }
 }

@@ -90,7 +90,7 @@ pub fn SubmittedPage() -> impl IntoView {
         <Title text="Request submitted" />
         <div class="panel panel--success">
             <h1>"Request submitted"</h1>
-            <p>{format!("Your request is now {}.", wizard.state.label())}</p>
+            <p>{move || format!("Your request is now {}.", wizard.state.get().label())}</p>
         </div>
         <h2>"What happens next"</h2>
         <p>"The operator's staff review your request, usually within 5 working days. You will be told if they need changes. Once it is approved it is deployed to the sandbox and you receive credentials to test with."</p>

@@ -38,7 +38,8 @@ pub fn FieldFrame(
     let id = field_id(&path);
     let error_path = path.clone();
     let error = Memo::new(move |_| wizard.field_error(&error_path));
-    let hint = hint.or_else(|| crate::help::hint(&crate::help::help_key(&path)).map(str::to_string));
+    let hint =
+        hint.or_else(|| crate::help::hint(&crate::help::help_key(&path)).map(str::to_string));
     view! {
         <div class="field" class:field--error=move || error.get().is_some()>
             <div class="field__label-row">
@@ -107,7 +108,7 @@ pub fn TextInput(
     let control = if multiline {
         view! {
             <textarea class="input input--area" id=id.clone() name=path.clone() rows="4"
-                prop:value=value disabled=!wizard.editable()
+                prop:value=value disabled=move || !wizard.editable()
                 aria-invalid=invalid aria-describedby=described_by(wizard, path.clone())
                 on:input=on_input on:blur=on_blur></textarea>
         }
@@ -115,7 +116,7 @@ pub fn TextInput(
     } else {
         view! {
             <input class="input" id=id.clone() name=path.clone() type=input_type autocomplete=autocomplete
-                prop:value=value disabled=!wizard.editable()
+                prop:value=value disabled=move || !wizard.editable()
                 aria-invalid=invalid aria-describedby=described_by(wizard, path.clone())
                 on:input=on_input on:blur=on_blur />
         }
@@ -150,7 +151,7 @@ pub fn SelectInput(
     let invalid_path = path.clone();
     view! {
         <FieldFrame path=path.clone() label>
-            <select class="input input--select" id=id name=path.clone() disabled=!wizard.editable()
+            <select class="input input--select" id=id name=path.clone() disabled=move || !wizard.editable()
                 aria-invalid=move || wizard.field_error(&invalid_path).is_some().to_string()
                 on:change=on_change>
                 <option value="" selected={let get = get.clone(); move || wizard.content.with(|c| get(c).is_empty())}>"Choose one"</option>
@@ -179,10 +180,14 @@ pub fn YesNoInput(
     let choice = move |answer: bool, text: &'static str| {
         let get = get.clone();
         let set = set.clone();
-        let input_id = if answer { id.clone() } else { format!("{id}-no") };
+        let input_id = if answer {
+            id.clone()
+        } else {
+            format!("{id}-no")
+        };
         view! {
             <div class="radio">
-                <input type="radio" id=input_id.clone() name=id.clone() disabled=!wizard.editable()
+                <input type="radio" id=input_id.clone() name=id.clone() disabled=move || !wizard.editable()
                     prop:checked=move || wizard.content.with(|c| get(c) == Some(answer))
                     on:change=move |_| {
                         let set = set.clone();
@@ -217,7 +222,7 @@ pub fn CheckboxInput(
     let id = field_id(&path);
     view! {
         <div class="checkbox">
-            <input type="checkbox" id=id.clone() disabled=!wizard.editable()
+            <input type="checkbox" id=id.clone() disabled=move || !wizard.editable()
                 prop:checked=move || wizard.content.with(|c| get(c))
                 on:change=move |ev| {
                     let checked = event_target_checked(&ev);

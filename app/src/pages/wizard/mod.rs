@@ -16,7 +16,9 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::api::connections::{load_request, EditRequest, RequestData, SubmitRequest, TermsAcceptance, DeleteDraft};
+use crate::api::connections::{
+    load_request, DeleteDraft, EditRequest, RequestData, SubmitRequest, TermsAcceptance,
+};
 use crate::components::layout::{with_user, ErrorPanel};
 use crate::domain::catalogue::Catalogue;
 use crate::domain::content::RequestContent;
@@ -29,8 +31,8 @@ use autosave::SaveStatus;
 #[derive(Clone, Copy)]
 pub struct Wizard {
     pub connection_id: Uuid,
-    pub revision_number: i32,
-    pub state: State,
+    pub revision_number: RwSignal<i32>,
+    pub state: RwSignal<State>,
     pub content: RwSignal<RequestContent>,
     pub version: RwSignal<i32>,
     pub terms: RwSignal<Option<TermsAcceptance>>,
@@ -50,18 +52,21 @@ pub struct Wizard {
     save_again: StoredValue<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     retry_ms: StoredValue<u32>,
-    pub reload: RwSignal<u64>,
 }
 
 impl Wizard {
-    fn new(data: RequestData, reload: RwSignal<u64>) -> Self {
+    fn new(data: RequestData) -> Self {
         let content = RwSignal::new(data.content);
         let catalogue = StoredValue::new(data.catalogue);
         let terms = RwSignal::new(data.terms);
         let current_terms_version = data.current_terms_version;
         let problems = Memo::new(move |_| {
-            let mut problems = catalogue.with_value(|c| content.with(|content| validation::validate(content, c)));
-            let accepted = terms.with(|t| t.as_ref().is_some_and(|t| t.version == current_terms_version));
+            let mut problems =
+                catalogue.with_value(|c| content.with(|content| validation::validate(content, c)));
+            let accepted = terms.with(|t| {
+                t.as_ref()
+                    .is_some_and(|t| t.version == current_terms_version)
+            });
             if !accepted {
                 problems.push(validation::terms_problem());
             }
@@ -69,8 +74,8 @@ impl Wizard {
         });
         Wizard {
             connection_id: data.connection_id,
-            revision_number: data.revision_number,
-            state: data.state,
+            revision_number: RwSignal::new(data.revision_number),
+            state: RwSignal::new(data.state),
             content,
             version: RwSignal::new(data.version),
             terms,
@@ -84,21 +89,46 @@ impl Wizard {
             in_flight: StoredValue::new(false),
             save_again: StoredValue::new(false),
             retry_ms: StoredValue::new(autosave::FIRST_RETRY_MS),
-            reload,
         }
     }
 
     pub fn editable(&self) -> bool {
-        self.state == State::Draft
+        self.state.get() == State::Draft
     }
 
     pub fn storage_key(&self) -> String {
-        autosave::storage_key(self.connection_id, self.revision_number)
+        autosave::storage_key(self.connection_id, self.revision_number.get_untracked())
+    }
+
+    /// Replaces everything with the server's copy, after a state change
+    /// such as submit or edit.
+    pub fn refresh(&self) {
+        let wizard = *self;
+        leptos::task::spawn_local(async move {
+            match load_request(wizard.connection_id).await {
+                Ok(latest) => wizard.apply(latest),
+                Err(error) => wizard.status.set(SaveStatus::Rejected {
+                    message: error.to_string(),
+                }),
+            }
+        });
+    }
+
+    fn apply(&self, latest: RequestData) {
+        self.generation.update(|g| *g += 1);
+        self.content.set(latest.content);
+        self.version.set(latest.version);
+        self.terms.set(latest.terms);
+        self.state.set(latest.state);
+        self.revision_number.set(latest.revision_number);
+        self.status.set(SaveStatus::Idle);
     }
 
     pub fn section_status(&self, section: Section) -> SectionStatus {
-        self.problems
-            .with(|problems| self.content.with(|c| validation::section_status(section, c, problems)))
+        self.problems.with(|problems| {
+            self.content
+                .with(|c| validation::section_status(section, c, problems))
+        })
     }
 
     /// The message to show beside a field: invalid answers at once,
@@ -115,7 +145,7 @@ impl Wizard {
 
     /// Applies an edit, keeps a local copy and schedules a save.
     pub fn edit(&self, change: impl FnOnce(&mut RequestContent)) {
-        if !self.editable() {
+        if !self.state.with_untracked(|s| *s == State::Draft) {
             return;
         }
         self.content.update(change);
@@ -135,7 +165,10 @@ impl Wizard {
     fn schedule_save(&self) {
         let wizard = *self;
         let generation = self.generation.get_untracked();
-        if !matches!(self.status.get_untracked(), SaveStatus::Conflict { .. } | SaveStatus::Offline) {
+        if !matches!(
+            self.status.get_untracked(),
+            SaveStatus::Conflict { .. } | SaveStatus::Offline
+        ) {
             self.status.set(SaveStatus::Saving);
         }
         leptos::task::spawn_local(async move {
@@ -158,7 +191,8 @@ impl Wizard {
         use crate::api::connections::save_request;
         use crate::error::AppError;
 
-        if !self.editable() || matches!(self.status.get_untracked(), SaveStatus::Conflict { .. }) {
+        let draft = self.state.with_untracked(|s| *s == State::Draft);
+        if !draft || matches!(self.status.get_untracked(), SaveStatus::Conflict { .. }) {
             return;
         }
         if self.in_flight.get_value() {
@@ -192,7 +226,10 @@ impl Wizard {
                     return;
                 }
                 Err(AppError::Validation(errors)) => {
-                    let message = errors.first().map(|e| e.message.clone()).unwrap_or_default();
+                    let message = errors
+                        .first()
+                        .map(|e| e.message.clone())
+                        .unwrap_or_default();
                     wizard.status.set(SaveStatus::Rejected { message });
                     return;
                 }
@@ -216,7 +253,7 @@ impl Wizard {
     pub fn take_theirs(&self) {
         #[cfg(feature = "hydrate")]
         autosave::local::clear(&self.storage_key());
-        self.reload.update(|n| *n += 1);
+        self.refresh();
     }
 
     /// Conflict resolution: save this page's content over the stored version.
@@ -228,7 +265,10 @@ impl Wizard {
                 if let Ok(latest) = load_request(wizard.connection_id).await {
                     if latest.state != State::Draft {
                         wizard.status.set(SaveStatus::Conflict {
-                            message: format!("The request is now {} and cannot be changed here.", latest.state.label()),
+                            message: format!(
+                                "The request is now {} and cannot be changed here.",
+                                latest.state.label()
+                            ),
                         });
                         return;
                     }
@@ -268,29 +308,25 @@ pub fn WizardShell() -> impl IntoView {
 fn WizardFrame() -> impl IntoView {
     let params = use_params_map();
     let connection_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
-    let reload = RwSignal::new(0_u64);
     let actions = RequestActions {
         submit: ServerAction::<SubmitRequest>::new(),
         edit: ServerAction::<EditRequest>::new(),
         delete: ServerAction::<DeleteDraft>::new(),
     };
     provide_context(actions);
-    let data = Resource::new(
-        move || (connection_id(), reload.get(), actions.submit.version().get(), actions.edit.version().get()),
-        |(id, _, _, _)| async move {
-            match id {
-                Some(id) => load_request(id).await,
-                None => Err(crate::error::AppError::not_found("That connection request")),
-            }
-        },
-    );
+    let data = Resource::new(connection_id, |id| async move {
+        match id {
+            Some(id) => load_request(id).await,
+            None => Err(crate::error::AppError::not_found("That connection request")),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the request..."</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     Ok(data) => {
-                        let wizard = Wizard::new(data, reload);
+                        let wizard = Wizard::new(data);
                         provide_context(wizard);
                         view! { <WizardLayout wizard /> }.into_any()
                     }
@@ -302,21 +338,33 @@ fn WizardFrame() -> impl IntoView {
 
 #[component]
 fn WizardLayout(wizard: Wizard) -> impl IntoView {
+    let actions = use_request_actions();
+    Effect::new(move |_| {
+        let submitted = actions.submit.value().with(|r| matches!(r, Some(Ok(_))));
+        let edited = actions.edit.value().with(|r| matches!(r, Some(Ok(_))));
+        if submitted || edited {
+            wizard.refresh();
+        }
+    });
     let name = move || {
         wizard.content.with(|c| {
             let name = c.connection.name.trim();
-            if name.is_empty() { "Untitled connection".to_string() } else { name.to_string() }
+            if name.is_empty() {
+                "Untitled connection".to_string()
+            } else {
+                name.to_string()
+            }
         })
     };
     view! {
         <Title text=name />
         <div class="wizard">
             <div class="wizard__heading">
-                <p class="caption">{wizard.organisation_name.get_value()} " · revision " {wizard.revision_number}</p>
+                <p class="caption">{wizard.organisation_name.get_value()} " · revision " {move || wizard.revision_number.get()}</p>
                 <p class="wizard__name">
                     <span data-testid="connection-name">{name}</span>
                     " "
-                    <span class=wizard.state.css_class() data-testid="request-state">{wizard.state.label()}</span>
+                    <span class=move || wizard.state.get().css_class() data-testid="request-state">{move || wizard.state.get().label()}</span>
                 </p>
                 <SaveStatusLine wizard />
             </div>
@@ -419,25 +467,40 @@ fn ConflictBanner(wizard: Wizard) -> impl IntoView {
 fn ReadOnlyBanner(wizard: Wizard) -> impl IntoView {
     let actions = use_request_actions();
     let confirming = RwSignal::new(false);
-    let can_edit = matches!(
-        wizard.state,
-        State::Requested | State::InReview | State::ChangesRequested | State::Sandbox | State::Live
-    );
-    let edit_error = move || actions.edit.value().get().and_then(|r| r.err()).map(|e| e.to_string());
-    (!wizard.editable()).then(|| view! {
-        <div class="notice notice--info" role="status">
-            <p>{format!("This request is {}: it is read-only.", wizard.state.label())}</p>
-            {can_edit.then(|| view! {
-                <Show when=move || !confirming.get()
-                    fallback=move || view! {
+    let can_edit = move || {
+        matches!(
+            wizard.state.get(),
+            State::Requested
+                | State::InReview
+                | State::ChangesRequested
+                | State::Sandbox
+                | State::Live
+        )
+    };
+    let deployed = move || matches!(wizard.state.get(), State::Sandbox | State::Live);
+    let edit_error = move || {
+        actions
+            .edit
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <Show when=move || !wizard.editable()>
+            <div class="notice notice--info" role="status">
+                <p>{move || format!("This request is {}: it is read-only.", wizard.state.get().label())}</p>
+                <Show when=can_edit>
+                    <Show when=move || confirming.get()
+                        fallback=move || view! {
+                            <button type="button" class="button button--secondary" on:click=move |_| confirming.set(true)>"Edit this request"</button>
+                        }>
                         <div class="confirm" role="alertdialog" aria-labelledby="confirm-edit-title">
-                            <p id="confirm-edit-title"><strong>{
-                                if matches!(wizard.state, State::Sandbox | State::Live) {
-                                    "Editing opens a new draft revision. The deployed revision stays in effect until the new one is approved and deployed."
-                                } else {
-                                    "Editing withdraws this request and returns it to Draft. You will need to submit it again."
-                                }
-                            }</strong></p>
+                            <p id="confirm-edit-title"><strong>{move || if deployed() {
+                                "Editing opens a new draft revision. The deployed revision stays in effect until the new one is approved and deployed."
+                            } else {
+                                "Editing withdraws this request and returns it to Draft. You will need to submit it again."
+                            }}</strong></p>
                             <ActionForm action=actions.edit>
                                 <input type="hidden" name="connection_id" value=wizard.connection_id.to_string() />
                                 <div class="button-row">
@@ -446,13 +509,12 @@ fn ReadOnlyBanner(wizard: Wizard) -> impl IntoView {
                                 </div>
                             </ActionForm>
                         </div>
-                    }>
-                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(true)>"Edit this request"</button>
+                    </Show>
                 </Show>
-            })}
-            {move || edit_error().map(|e| view! { <p class="field__error">{e}</p> })}
-        </div>
-    })
+                {move || edit_error().map(|e| view! { <p class="field__error">{e}</p> })}
+            </div>
+        </Show>
+    }
 }
 
 #[component]

@@ -14,8 +14,15 @@ pub fn OverviewPage() -> impl IntoView {
     let actions = use_request_actions();
     let confirming = RwSignal::new(false);
     let base = format!("/connections/{}", wizard.connection_id);
-    let deletable = wizard.editable();
-    let delete_error = move || actions.delete.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+
+    let delete_error = move || {
+        actions
+            .delete
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Request overview" />
         <h1>"Your request"</h1>
@@ -32,7 +39,7 @@ pub fn OverviewPage() -> impl IntoView {
             }).collect_view()}
         </ol>
         <p><A href=format!("{base}/check") attr:class="button">"Check and submit"</A></p>
-        {deletable.then(|| view! {
+        <Show when=move || wizard.editable()>
             <section class="panel" aria-labelledby="delete-heading">
                 <h2 id="delete-heading">"Delete this draft"</h2>
                 <Show when=move || confirming.get() fallback=move || view! {
@@ -51,6 +58,6 @@ pub fn OverviewPage() -> impl IntoView {
                 </Show>
                 {move || delete_error().map(|e| view! { <p class="field__error" role="alert">{e}</p> })}
             </section>
-        })}
+        </Show>
     }
 }

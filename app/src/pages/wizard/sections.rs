@@ -39,7 +39,9 @@ fn SectionForm(section: Section) -> impl IntoView {
         let show_missing = wizard.show_missing.get();
         wizard.problems.with(|all| {
             all.iter()
-                .filter(|p| p.section == section && (show_missing || p.kind == ProblemKind::Invalid))
+                .filter(|p| {
+                    p.section == section && (show_missing || p.kind == ProblemKind::Invalid)
+                })
                 .map(|p| (p.path.clone(), p.message.clone()))
                 .collect::<Vec<_>>()
         })
@@ -56,7 +58,9 @@ fn SectionForm(section: Section) -> impl IntoView {
         let navigate = navigate.clone();
         move |_| {
             wizard.save_now();
-            let has_problems = wizard.problems.with(|all| all.iter().any(|p| p.section == section));
+            let has_problems = wizard
+                .problems
+                .with(|all| all.iter().any(|p| p.section == section));
             if has_problems && !wizard.show_missing.get_untracked() && wizard.editable() {
                 // Show what is missing once; a second Next moves on, since
                 // a draft may be finished later.

@@ -47,9 +47,10 @@ pub fn TermsSection() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let accepted = move || {
-        wizard
-            .terms
-            .with(|t| t.as_ref().is_some_and(|t| t.version == wizard.current_terms_version))
+        wizard.terms.with(|t| {
+            t.as_ref()
+                .is_some_and(|t| t.version == wizard.current_terms_version)
+        })
     };
     let accept = move |_| {
         pending.set(true);

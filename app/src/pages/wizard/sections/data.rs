@@ -20,16 +20,27 @@ fn choice_mut<'a>(content: &'a mut RequestContent, dataset: &str) -> &'a mut Dat
     if let Some(index) = content.data.iter().position(|d| d.dataset == dataset) {
         return &mut content.data[index];
     }
-    content.data.push(DatasetChoice { dataset: dataset.to_string(), ..Default::default() });
+    content.data.push(DatasetChoice {
+        dataset: dataset.to_string(),
+        ..Default::default()
+    });
     content.data.last_mut().expect("just pushed")
 }
 
 /// Drops dataset choices left with no fields and no operations.
 fn prune(content: &mut RequestContent) {
-    content.data.retain(|d| !d.fields.is_empty() || !d.operations.is_empty());
+    content
+        .data
+        .retain(|d| !d.fields.is_empty() || !d.operations.is_empty());
 }
 
-fn set_flag(content: &mut RequestContent, dataset: &str, field: &str, read: Option<bool>, write: Option<bool>) {
+fn set_flag(
+    content: &mut RequestContent,
+    dataset: &str,
+    field: &str,
+    read: Option<bool>,
+    write: Option<bool>,
+) {
     let current = permission(content, dataset, field);
     let read = read.unwrap_or(current.is_some_and(Permission::reads));
     let write = write.unwrap_or(current.is_some_and(Permission::writes));
@@ -76,7 +87,10 @@ fn DatasetPanel(dataset: Dataset, query: RwSignal<String>) -> impl IntoView {
             let q = query.get().trim().to_lowercase();
             q.is_empty()
                 || dataset.label.to_lowercase().contains(&q)
-                || dataset.fields.iter().any(|f| f.label.to_lowercase().contains(&q))
+                || dataset
+                    .fields
+                    .iter()
+                    .any(|f| f.label.to_lowercase().contains(&q))
         }
     };
     let select_all = {
@@ -113,9 +127,9 @@ fn DatasetPanel(dataset: Dataset, query: RwSignal<String>) -> impl IntoView {
                 <span class="caption">{kind}</span>
             </div>
             <div class="button-row">
-                <button type="button" class="button button--secondary button--small" disabled=!wizard.editable()
+                <button type="button" class="button button--secondary button--small" disabled=move || !wizard.editable()
                     aria-label=format!("Select all fields of {label} for reading") on:click=select_all>"Select all fields"</button>
-                <button type="button" class="button button--secondary button--small" disabled=!wizard.editable()
+                <button type="button" class="button button--secondary button--small" disabled=move || !wizard.editable()
                     aria-label=format!("Clear all fields of {label}") on:click=clear_all>"Clear"</button>
             </div>
             <table class="table table--fields">
@@ -165,7 +179,7 @@ fn PermissionBox(dataset: String, field: String, label: String, write: bool) -> 
     };
     let aria = format!("{} {label}", if write { "Write" } else { "Read" });
     view! {
-        <input type="checkbox" class="checkbox__input" aria-label=aria disabled=!wizard.editable()
+        <input type="checkbox" class="checkbox__input" aria-label=aria disabled=move || !wizard.editable()
             prop:checked=checked
             on:change=move |ev| {
                 let on = event_target_checked(&ev);
@@ -201,7 +215,7 @@ fn Operations(dataset: String, label: String) -> impl IntoView {
                     let d2 = dataset.clone();
                     view! {
                         <div class="checkbox">
-                            <input type="checkbox" id=id.clone() disabled=!wizard.editable()
+                            <input type="checkbox" id=id.clone() disabled=move || !wizard.editable()
                                 prop:checked=move || wizard.content.with(|c| c.data.iter().any(|x| x.dataset == d && x.operations.contains(&operation)))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);

@@ -48,7 +48,10 @@ pub fn ContactsSection() -> impl IntoView {
 
 #[component]
 pub fn ConnectionDetailsSection() -> impl IntoView {
-    let categories = SERVICE_CATEGORIES.iter().map(|c| (c.to_string(), c.to_string())).collect();
+    let categories = SERVICE_CATEGORIES
+        .iter()
+        .map(|c| (c.to_string(), c.to_string()))
+        .collect();
     view! {
         <TextInput path="connection.name" label="Connection name" lens=lens!(connection.name) />
         <TextInput path="connection.member_description" label="Description shown to members" multiline=true
@@ -86,7 +89,7 @@ pub fn GdprSection() -> impl IntoView {
                     let checked_key = key.clone();
                     view! {
                         <div class="checkbox">
-                            <input type="checkbox" id=id.clone() disabled=!wizard.editable()
+                            <input type="checkbox" id=id.clone() disabled=move || !wizard.editable()
                                 prop:checked=move || wizard.content.with(|c| c.gdpr.declarations.contains(&checked_key))
                                 on:change=move |ev| {
                                     let checked = event_target_checked(&ev);

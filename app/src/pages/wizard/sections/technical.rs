@@ -68,7 +68,9 @@ fn LinesInput(
                 problems
                     .iter()
                     .filter(|p| p.path == path || p.path.starts_with(&prefix))
-                    .filter(|p| show_missing || p.kind == crate::domain::validation::ProblemKind::Invalid)
+                    .filter(|p| {
+                        show_missing || p.kind == crate::domain::validation::ProblemKind::Invalid
+                    })
                     .map(|p| p.message.clone())
                     .collect::<Vec<_>>()
             })
@@ -84,7 +86,7 @@ fn LinesInput(
             <ul class="field__error" id=format!("{id}-error") hidden=move || errors.get().is_empty()>
                 {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
             </ul>
-            <textarea class="input input--area" id=id.clone() name=path.clone() rows="3" disabled=!wizard.editable()
+            <textarea class="input input--area" id=id.clone() name=path.clone() rows="3" disabled=move || !wizard.editable()
                 aria-describedby=format!("{id}-hint {id}-error")
                 aria-invalid=move || (!errors.get().is_empty()).to_string()
                 prop:value=move || wizard.content.with(|c| get(c).join("\n"))

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use crate::components::forms::{field_id, FieldHelp};
 use crate::domain::content::{RequestContent, UseCase, LAWFUL_BASES, SPECIAL_CATEGORY_CONDITIONS};
-use crate::pages::wizard::inputs::{FieldFrame, Getter, SelectInput, Setter, TextInput, YesNoInput};
+use crate::pages::wizard::inputs::{
+    FieldFrame, Getter, SelectInput, Setter, TextInput, YesNoInput,
+};
 use crate::pages::wizard::use_wizard;
 
 /// Getter and setter for one field of the use case at `index`.
@@ -15,7 +17,12 @@ macro_rules! use_case_lens {
     ($index:expr, $field:ident) => {{
         let index = $index;
         (
-            Arc::new(move |c: &RequestContent| c.use_cases.get(index).map(|u| u.$field.clone()).unwrap_or_default()) as Getter<_>,
+            Arc::new(move |c: &RequestContent| {
+                c.use_cases
+                    .get(index)
+                    .map(|u| u.$field.clone())
+                    .unwrap_or_default()
+            }) as Getter<_>,
             Arc::new(move |c: &mut RequestContent, v| {
                 if let Some(u) = c.use_cases.get_mut(index) {
                     u.$field = v;
@@ -26,7 +33,10 @@ macro_rules! use_case_lens {
 }
 
 fn options(table: &[(&str, &str)]) -> Vec<(String, String)> {
-    table.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    table
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[component]
@@ -39,7 +49,12 @@ pub fn UseCasesSection() -> impl IntoView {
                 c.chosen_fields()
                     .into_iter()
                     .filter(|(id, _)| !c.use_cases.iter().any(|u| u.fields.iter().any(|f| f == id)))
-                    .map(|(id, _)| catalogue.field(id).map(|(_, f)| f.label.clone()).unwrap_or_else(|| id.to_string()))
+                    .map(|(id, _)| {
+                        catalogue
+                            .field(id)
+                            .map(|(_, f)| f.label.clone())
+                            .unwrap_or_else(|| id.to_string())
+                    })
                     .collect::<Vec<_>>()
             })
         })
@@ -61,7 +76,7 @@ pub fn UseCasesSection() -> impl IntoView {
                 <UseCaseCard index />
             </For>
         </div>
-        <button type="button" class="button button--secondary" disabled=!wizard.editable() on:click=add>
+        <button type="button" class="button button--secondary" disabled=move || !wizard.editable() on:click=add>
             {move || if count() == 0 { "Add a use case" } else { "Add another use case" }}
         </button>
     }
@@ -72,19 +87,41 @@ fn UseCaseCard(index: usize) -> impl IntoView {
     let wizard = use_wizard();
     let heading = move || {
         wizard.content.with(|c| {
-            let title = c.use_cases.get(index).map(|u| u.title.trim().to_string()).unwrap_or_default();
-            if title.is_empty() { format!("Use case {}", index + 1) } else { format!("Use case {}: {title}", index + 1) }
+            let title = c
+                .use_cases
+                .get(index)
+                .map(|u| u.title.trim().to_string())
+                .unwrap_or_default();
+            if title.is_empty() {
+                format!("Use case {}", index + 1)
+            } else {
+                format!("Use case {}: {title}", index + 1)
+            }
         })
     };
     let uses_special = move || {
         wizard.content.with(|c| {
             c.use_cases.get(index).is_some_and(|u| {
-                wizard.catalogue.with_value(|cat| u.fields.iter().any(|f| cat.is_special_category(f)))
+                wizard
+                    .catalogue
+                    .with_value(|cat| u.fields.iter().any(|f| cat.is_special_category(f)))
             })
         })
     };
-    let adm = move || wizard.content.with(|c| c.use_cases.get(index).and_then(|u| u.automated_decision_making));
-    let transfers = move || wizard.content.with(|c| c.use_cases.get(index).and_then(|u| u.international_transfers));
+    let adm = move || {
+        wizard.content.with(|c| {
+            c.use_cases
+                .get(index)
+                .and_then(|u| u.automated_decision_making)
+        })
+    };
+    let transfers = move || {
+        wizard.content.with(|c| {
+            c.use_cases
+                .get(index)
+                .and_then(|u| u.international_transfers)
+        })
+    };
     let remove = move |_| {
         wizard.edit(move |c| {
             if index < c.use_cases.len() {
@@ -115,7 +152,7 @@ fn UseCaseCard(index: usize) -> impl IntoView {
             <Show when=move || transfers() == Some(true)>
                 <TextInput path=p("transfer_safeguard") label="Safeguard for the transfer" lens=use_case_lens!(index, transfer_safeguard) />
             </Show>
-            <button type="button" class="button button--warning button--small" disabled=!wizard.editable() on:click=remove>
+            <button type="button" class="button button--warning button--small" disabled=move || !wizard.editable() on:click=remove>
                 {format!("Remove use case {}", index + 1)}
             </button>
         </section>
@@ -155,7 +192,7 @@ fn UseCaseFields(index: usize, path: String) -> impl IntoView {
                             let f = field_id_value.clone();
                             view! {
                                 <div class="checkbox">
-                                    <input type="checkbox" id=input_id.clone() disabled=!wizard.editable()
+                                    <input type="checkbox" id=input_id.clone() disabled=move || !wizard.editable()
                                         prop:checked=move || wizard.content.with(|c| c.use_cases.get(index).is_some_and(|u| u.fields.contains(&f)))
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
