@@ -26,7 +26,8 @@ pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
     use crate::server::{auth, state::pool};
     let pool = pool()?;
     auth::require_staff(&pool).await?;
-    let rows: Vec<(Uuid, Option<String>, String, i32, String, String, i32)> = sqlx::query_as(
+    type QueueRow = (Uuid, Option<String>, String, i32, String, String, i32);
+    let rows: Vec<QueueRow> = sqlx::query_as(
         "SELECT c.id, c.name, o.name, r.number, r.state,
                 to_char(coalesce(r.submitted_at, r.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
                 extract(day FROM now() - coalesce(r.submitted_at, r.updated_at))::int
