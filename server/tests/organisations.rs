@@ -16,7 +16,9 @@ async fn invite(browser: &common::Browser, email: &str) -> String {
 async fn invited_user_joins_organisation(pool: PgPool) {
     let app = common::spawn(pool).await;
     let admin = app.browser();
-    admin.sign_up("Inviting Org", "admin@inviting.example").await;
+    admin
+        .sign_up("Inviting Org", "admin@inviting.example")
+        .await;
     let token = invite(&admin, "new@inviting.example").await;
 
     let newcomer = app.browser();
@@ -30,12 +32,21 @@ async fn invited_user_joins_organisation(pool: PgPool) {
     let accept = newcomer
         .form(
             "accept_invitation",
-            &[("token", token.as_str()), ("display_name", "New Person"), ("password", "another long passphrase")],
+            &[
+                ("token", token.as_str()),
+                ("display_name", "New Person"),
+                ("password", "another long passphrase"),
+            ],
         )
         .await;
     assert!(accept.status().is_success(), "{}", accept.status());
 
-    let me: serde_json::Value = newcomer.form("current_user", &[]).await.json().await.unwrap();
+    let me: serde_json::Value = newcomer
+        .form("current_user", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["organisations"][0]["name"], "Inviting Org");
     assert_eq!(me["organisations"][0]["role"], "subscriber_user");
 
@@ -56,15 +67,24 @@ async fn members_cannot_invite_or_remove(pool: PgPool) {
     member
         .form(
             "accept_invitation",
-            &[("token", token.as_str()), ("display_name", "Member"), ("password", "another long passphrase")],
+            &[
+                ("token", token.as_str()),
+                ("display_name", "Member"),
+                ("password", "another long passphrase"),
+            ],
         )
         .await;
 
-    let invite_attempt = member.form("invite_user", &[("email", "third@org.example")]).await;
+    let invite_attempt = member
+        .form("invite_user", &[("email", "third@org.example")])
+        .await;
     assert_eq!(invite_attempt.status(), 403);
     let admin_id: serde_json::Value = admin.form("current_user", &[]).await.json().await.unwrap();
     let remove_attempt = member
-        .form("remove_user", &[("user_id", admin_id["id"].as_str().unwrap())])
+        .form(
+            "remove_user",
+            &[("user_id", admin_id["id"].as_str().unwrap())],
+        )
         .await;
     assert_eq!(remove_attempt.status(), 403);
 }
@@ -79,7 +99,10 @@ async fn admin_cannot_remove_other_organisations_users(pool: PgPool) {
     let victim: serde_json::Value = second.form("current_user", &[]).await.json().await.unwrap();
 
     let response = first
-        .form("remove_user", &[("user_id", victim["id"].as_str().unwrap())])
+        .form(
+            "remove_user",
+            &[("user_id", victim["id"].as_str().unwrap())],
+        )
         .await;
     assert_eq!(response.status(), 404);
     let memberships: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships")
@@ -99,7 +122,9 @@ async fn switching_to_foreign_organisation_fails(pool: PgPool) {
     let other: serde_json::Value = second.form("current_user", &[]).await.json().await.unwrap();
     let foreign = other["organisations"][0]["id"].as_str().unwrap();
 
-    let response = first.form("switch_organisation", &[("organisation_id", foreign)]).await;
+    let response = first
+        .form("switch_organisation", &[("organisation_id", foreign)])
+        .await;
     assert_eq!(response.status(), 404);
 }
 
@@ -113,16 +138,28 @@ async fn user_switches_between_own_organisations(pool: PgPool) {
     let both = app.browser();
     both.sign_up("First Org", "both@first.example").await;
     let accept = both
-        .form("accept_invitation", &[("token", token.as_str()), ("password", "correct horse battery staple")])
+        .form(
+            "accept_invitation",
+            &[
+                ("token", token.as_str()),
+                ("password", "correct horse battery staple"),
+            ],
+        )
         .await;
     assert!(accept.status().is_success(), "{}", accept.status());
 
     let me: serde_json::Value = both.form("current_user", &[]).await.json().await.unwrap();
     let organisations = me["organisations"].as_array().unwrap();
     assert_eq!(organisations.len(), 2);
-    let second = organisations.iter().find(|o| o["name"] == "Second Org").unwrap();
+    let second = organisations
+        .iter()
+        .find(|o| o["name"] == "Second Org")
+        .unwrap();
     let switched = both
-        .form("switch_organisation", &[("organisation_id", second["id"].as_str().unwrap())])
+        .form(
+            "switch_organisation",
+            &[("organisation_id", second["id"].as_str().unwrap())],
+        )
         .await;
     assert!(switched.status().is_success());
     let me: serde_json::Value = both.form("current_user", &[]).await.json().await.unwrap();
