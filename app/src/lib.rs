@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":section") view=wizard::sections::SectionPage />
                     </ParentRoute>
                     <Route path=path!("/staff") view=staff::StaffHomePage />
+                    <Route path=path!("/staff/requests/:id") view=pages::review::StaffReviewPage />
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
                 </Routes>
             </main>
         </Router>

@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod connections;
 pub mod organisations;
+pub mod review;
 pub mod staff;

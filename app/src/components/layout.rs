@@ -109,6 +109,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 <span class="user-menu__context">{role_text}</span>
             </p>
             {switcher}
+            <A href="/notifications" attr:class="user-menu__link">"Notifications"</A>
             <ActionForm action=session.log_out>
                 <button type="submit" class="button button--secondary button--small">"Sign out"</button>
             </ActionForm>

@@ -4,3 +4,4 @@
 pub mod forms;
 pub mod help;
 pub mod layout;
+pub mod summary;

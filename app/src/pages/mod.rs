@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod home;
 pub mod not_found;
+pub mod notifications;
 pub mod organisation;
+pub mod review;
 pub mod staff;
 pub mod wizard;

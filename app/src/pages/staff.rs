@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use crate::api::staff::review_queue;
 use crate::components::layout::{with_user, ErrorPanel, Forbidden};
@@ -52,7 +53,7 @@ pub fn ReviewQueue() -> impl IntoView {
                                 <tbody>
                                     {items.into_iter().map(|item| view! {
                                         <tr>
-                                            <td>{item.connection_name} " (v" {item.revision_number} ")"</td>
+                                            <td><A href=format!("/staff/requests/{}", item.connection_id)>{item.connection_name}</A> " (v" {item.revision_number} ")"</td>
                                             <td>{item.organisation_name}</td>
                                             <td><span class=item.state.css_class()>{item.state.label()}</span></td>
                                             <td>{item.waiting_since}</td>

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod auth;
 pub mod passwords;
 pub mod requests;
+pub mod review;
 pub mod state;
 pub mod tokens;

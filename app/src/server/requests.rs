@@ -443,6 +443,16 @@ pub async fn submit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Resu
         State::Requested,
     )
     .await?;
+    let name = working.content.connection.name.trim();
+    crate::server::review::notify_staff(
+        &mut tx,
+        connection_id,
+        &format!(
+            "New request to review: {name} (revision {}).",
+            working.number
+        ),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(connection_id = %connection_id, revision = working.number, "request submitted");
     Ok(())

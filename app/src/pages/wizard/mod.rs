@@ -368,6 +368,7 @@ fn WizardLayout(wizard: Wizard) -> impl IntoView {
                 </p>
                 <SaveStatusLine wizard />
             </div>
+            <FeedbackBanner wizard />
             <RestoreBanner wizard />
             <ConflictBanner wizard />
             <ReadOnlyBanner wizard />
@@ -378,6 +379,35 @@ fn WizardLayout(wizard: Wizard) -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The reviewer's comments and reason, shared with the section pages.
+#[derive(Clone, Copy)]
+pub struct FeedbackResource(
+    pub Resource<Result<crate::api::review::Feedback, crate::error::AppError>>,
+);
+
+/// Shows the reason for the last review decision, when staff gave one.
+#[component]
+fn FeedbackBanner(wizard: Wizard) -> impl IntoView {
+    let feedback = Resource::new(
+        move || wizard.state.get(),
+        move |_| crate::api::review::request_feedback(wizard.connection_id),
+    );
+    provide_context(FeedbackResource(feedback));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let reason = feedback.await.ok().and_then(|f| f.decision_reason);
+                let shown = matches!(wizard.state.get_untracked(), State::ChangesRequested | State::Rejected | State::Draft);
+                reason.filter(|_| shown).map(|reason| view! {
+                    <div class="notice notice--warning" role="status" data-testid="decision-reason">
+                        <p><strong>"The reviewer said: "</strong>{reason}</p>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }
 

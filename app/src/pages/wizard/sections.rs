@@ -14,6 +14,7 @@ use super::use_wizard;
 use crate::components::forms::ErrorSummary;
 use crate::components::help::HelpButton;
 use crate::components::layout::set_status;
+use crate::components::summary::CommentList;
 use crate::domain::section::Section;
 use crate::domain::validation::ProblemKind;
 
@@ -28,6 +29,25 @@ pub fn SectionPage() -> impl IntoView {
             view! { <p class="panel">"There is no such section of a request. Choose a section from the list."</p> }.into_any()
         }
     }
+}
+
+/// Reviewers' comments on this section, if any.
+#[component]
+fn SectionComments(section: Section) -> impl IntoView {
+    let feedback = use_context::<super::FeedbackResource>();
+    feedback.map(|super::FeedbackResource(feedback)| {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let comments: Vec<_> = feedback
+                        .await
+                        .map(|f| f.comments.into_iter().filter(|c| c.section == section).collect())
+                        .unwrap_or_default();
+                    view! { <CommentList comments /> }
+                })}
+            </Suspense>
+        }
+    })
 }
 
 #[component]
@@ -88,6 +108,7 @@ fn SectionForm(section: Section) -> impl IntoView {
                 <HelpButton help=crate::help::section_help(section) id=format!("section-{}", section.slug()) />
             </div>
             <ErrorSummary problems />
+            <SectionComments section />
             <form class="form" on:submit=|ev| ev.prevent_default() novalidate>
                 {body}
             </form>

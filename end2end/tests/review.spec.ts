@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { demo, open, screenshot, signIn, signUp } from './helpers';
+import { fillSample, sample, section, startRequest, submit } from './request';
+
+test('staff ask for changes and the subscriber resubmits', async ({ browser }) => {
+  const subscriberContext = await browser.newContext();
+  const page = await subscriberContext.newPage();
+  await signUp(page, 'Warmhomes Advice Trust test');
+  const base = await startRequest(page);
+  await fillSample(page, sample('Energy support referral'));
+  await submit(page);
+
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await signIn(staff, demo.reviewer.email, demo.reviewer.password);
+  await staff.getByRole('link', { name: 'Energy support referral' }).first().click();
+  await expect(staff.getByRole('heading', { name: /Energy support referral/ })).toBeVisible();
+  await expect(staff.locator('body[data-hydrated="true"]')).toBeAttached();
+  await staff.getByRole('button', { name: 'Start review' }).click();
+  await expect(staff.getByTestId('request-state')).toHaveText('In review');
+
+  await staff.getByLabel('Section').selectOption({ label: 'Use cases' });
+  await staff.getByLabel('Comment').fill('Say how long referral records are kept after the referral closes.');
+  await staff.getByRole('button', { name: 'Add comment' }).click();
+  await expect(staff.getByTestId('comments')).toContainText('Say how long referral records are kept');
+  await staff.getByLabel('Reason for the subscriber').fill('Please clarify retention in the use cases.');
+  await staff.getByRole('button', { name: 'Request changes' }).click();
+  await expect(staff.getByTestId('request-state')).toHaveText('Changes requested');
+  await screenshot(staff, 'review-page');
+
+  await open(page, `${base}/use_cases`);
+  await expect(page.getByTestId('request-state')).toHaveText('Changes requested');
+  await expect(page.getByTestId('decision-reason')).toContainText('Please clarify retention');
+  await expect(page.getByTestId('comments')).toContainText('Say how long referral records are kept');
+  await page.getByRole('button', { name: 'Edit this request' }).click();
+  await page.getByRole('button', { name: 'Yes, return it to Draft' }).click();
+  await expect(page.getByTestId('request-state')).toHaveText('Draft');
+  await page.locator('section.card').first().getByLabel('How long you keep the data').fill('2 years after the referral closes');
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+  await submit(page);
+
+  await staff.reload();
+  await expect(staff.getByTestId('request-state')).toHaveText('Requested');
+});
