@@ -10,10 +10,12 @@ export function sample(name: string): any {
 }
 
 export const lawfulBases: Record<string, string> = {
-  public_task: '(e) Public task',
   consent: '(a) Consent',
-  legitimate_interests: '(f) Legitimate interests',
   contract: '(b) Contract',
+  legal_obligation: '(c) Legal obligation',
+  vital_interests: '(d) Vital interests',
+  public_task: '(e) Public task',
+  legitimate_interests: '(f) Legitimate interests',
 };
 export const conditions: Record<string, string> = {
   substantial_public_interest: '(g) Reasons of substantial public interest',
@@ -43,7 +45,7 @@ export async function fillOrganisationAndContacts(page: Page, r: any): Promise<v
   if (r.organisation.public_body) {
     await page.getByLabel('We are a public body').check();
   } else {
-    await page.getByLabel('Company or charity number').fill(r.organisation.company_or_charity_number);
+    await page.getByLabel('Company or charity number', { exact: true }).fill(r.organisation.company_or_charity_number);
   }
   await page.getByLabel('Registered address').fill(r.organisation.registered_address);
   await page.getByLabel('ICO registration number').fill(r.organisation.ico_registration);
@@ -113,9 +115,14 @@ export async function fillRest(page: Page, r: any): Promise<void> {
   await section(page, 'GDPR compliance declaration');
   await page.getByLabel('Data controller', { exact: true }).fill(r.gdpr.controller_name);
   await page.getByLabel('Privacy notice URL').fill(r.gdpr.privacy_notice_url);
-  await page.getByRole('group', { name: /DPIA/ }).getByLabel('Yes').check();
-  await page.getByLabel('Date of the DPIA').fill(r.gdpr.dpia_date);
-  await page.getByLabel('URL of the DPIA summary').fill(r.gdpr.dpia_summary_url);
+  if (r.gdpr.dpia_done) {
+    await page.getByRole('group', { name: /DPIA/ }).getByLabel('Yes').check();
+    await page.getByLabel('Date of the DPIA').fill(r.gdpr.dpia_date);
+    await page.getByLabel('URL of the DPIA summary').fill(r.gdpr.dpia_summary_url);
+  } else {
+    await page.getByRole('group', { name: /DPIA/ }).getByLabel('No').check();
+    await page.getByLabel('Why is no DPIA needed?').fill(r.gdpr.dpia_not_needed_reason);
+  }
   await page.getByLabel('Contact for data subject rights requests').fill(r.gdpr.rights_contact);
   await page.getByLabel('Security measures').fill(r.gdpr.security_summary);
   await page.getByLabel('Breach notification process').fill(r.gdpr.breach_process);

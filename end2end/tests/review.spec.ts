@@ -3,9 +3,11 @@ import { demo, open, screenshot, signIn, signUp } from './helpers';
 import { fillSample, sample, section, startRequest, submit } from './request';
 
 test('staff ask for changes and the subscriber resubmits', async ({ browser }) => {
+  test.setTimeout(120_000);
   const subscriberContext = await browser.newContext();
   const page = await subscriberContext.newPage();
-  await signUp(page, 'Warmhomes Advice Trust test');
+  const organisation = `Warm Homes Trust ${Date.now()}`;
+  await signUp(page, organisation);
   const base = await startRequest(page);
   await fillSample(page, sample('Energy support referral'));
   await submit(page);
@@ -13,14 +15,14 @@ test('staff ask for changes and the subscriber resubmits', async ({ browser }) =
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await signIn(staff, demo.reviewer.email, demo.reviewer.password);
-  await staff.getByRole('link', { name: 'Energy support referral' }).first().click();
+  await staff.getByRole('row', { name: new RegExp(organisation) }).getByRole('link', { name: 'Energy support referral' }).click();
   await expect(staff.getByRole('heading', { name: /Energy support referral/ })).toBeVisible();
   await expect(staff.locator('body[data-hydrated="true"]')).toBeAttached();
   await staff.getByRole('button', { name: 'Start review' }).click();
   await expect(staff.getByTestId('request-state')).toHaveText('In review');
 
-  await staff.getByLabel('Section').selectOption({ label: 'Use cases' });
-  await staff.getByLabel('Comment').fill('Say how long referral records are kept after the referral closes.');
+  await staff.getByLabel('Section', { exact: true }).selectOption({ label: 'Use cases' });
+  await staff.getByLabel('Comment', { exact: true }).fill('Say how long referral records are kept after the referral closes.');
   await staff.getByRole('button', { name: 'Add comment' }).click();
   await expect(staff.getByTestId('comments')).toContainText('Say how long referral records are kept');
   await staff.getByLabel('Reason for the subscriber').fill('Please clarify retention in the use cases.');
@@ -35,6 +37,7 @@ test('staff ask for changes and the subscriber resubmits', async ({ browser }) =
   await page.getByRole('button', { name: 'Edit this request' }).click();
   await page.getByRole('button', { name: 'Yes, return it to Draft' }).click();
   await expect(page.getByTestId('request-state')).toHaveText('Draft');
+  await section(page, 'Use cases');
   await page.locator('section.card').first().getByLabel('How long you keep the data').fill('2 years after the referral closes');
   await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
   await submit(page);

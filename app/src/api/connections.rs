@@ -36,6 +36,8 @@ pub struct RequestData {
     pub terms: Option<TermsAcceptance>,
     pub current_terms_version: i32,
     pub catalogue: Catalogue,
+    /// Reviewers' comments and the reason for the last decision.
+    pub feedback: crate::api::review::Feedback,
 }
 
 impl RequestData {

@@ -173,6 +173,7 @@ pub async fn load(
         Option<i32>,
         Option<String>,
         Option<String>,
+        Option<String>,
     );
     let row: Option<Row> = sqlx::query_as(
         "SELECT r.id, r.number, r.state, r.version, r.content, o.name,
@@ -181,7 +182,7 @@ pub async fn load(
                 to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
                 r.terms_version,
                 to_char(r.terms_accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
-                ta.display_name
+                ta.display_name, r.decision_reason
          FROM revisions r
          JOIN connections c ON c.id = r.connection_id
          JOIN organisations o ON o.id = c.organisation_id
@@ -208,6 +209,7 @@ pub async fn load(
         terms_version,
         terms_accepted_at,
         terms_accepted_by,
+        decision_reason,
     ) = row.ok_or_else(|| AppError::not_found("That connection request"))?;
     let current_terms_version: i32 = sqlx::query_scalar("SELECT max(version) FROM terms_versions")
         .fetch_one(pool)
@@ -235,6 +237,10 @@ pub async fn load(
         terms,
         current_terms_version,
         catalogue: load_catalogue(pool).await?,
+        feedback: crate::api::review::Feedback {
+            comments: crate::server::review::comments(pool, connection_id).await?,
+            decision_reason,
+        },
     })
 }
 

@@ -36,6 +36,7 @@ pub struct Wizard {
     pub content: RwSignal<RequestContent>,
     pub version: RwSignal<i32>,
     pub terms: RwSignal<Option<TermsAcceptance>>,
+    pub feedback: RwSignal<crate::api::review::Feedback>,
     pub current_terms_version: i32,
     pub catalogue: StoredValue<Catalogue>,
     pub organisation_name: StoredValue<String>,
@@ -79,6 +80,7 @@ impl Wizard {
             content,
             version: RwSignal::new(data.version),
             terms,
+            feedback: RwSignal::new(data.feedback),
             current_terms_version,
             catalogue,
             organisation_name: StoredValue::new(data.organisation_name),
@@ -119,6 +121,7 @@ impl Wizard {
         self.content.set(latest.content);
         self.version.set(latest.version);
         self.terms.set(latest.terms);
+        self.feedback.set(latest.feedback);
         self.state.set(latest.state);
         self.revision_number.set(latest.revision_number);
         self.status.set(SaveStatus::Idle);
@@ -382,32 +385,25 @@ fn WizardLayout(wizard: Wizard) -> impl IntoView {
     }
 }
 
-/// The reviewer's comments and reason, shared with the section pages.
-#[derive(Clone, Copy)]
-pub struct FeedbackResource(
-    pub Resource<Result<crate::api::review::Feedback, crate::error::AppError>>,
-);
-
 /// Shows the reason for the last review decision, when staff gave one.
 #[component]
 fn FeedbackBanner(wizard: Wizard) -> impl IntoView {
-    let feedback = Resource::new(
-        move || wizard.state.get(),
-        move |_| crate::api::review::request_feedback(wizard.connection_id),
-    );
-    provide_context(FeedbackResource(feedback));
+    let reason = move || {
+        let shown = matches!(
+            wizard.state.get(),
+            State::ChangesRequested | State::Rejected | State::Draft
+        );
+        wizard
+            .feedback
+            .with(|f| f.decision_reason.clone())
+            .filter(|_| shown)
+    };
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let reason = feedback.await.ok().and_then(|f| f.decision_reason);
-                let shown = matches!(wizard.state.get_untracked(), State::ChangesRequested | State::Rejected | State::Draft);
-                reason.filter(|_| shown).map(|reason| view! {
-                    <div class="notice notice--warning" role="status" data-testid="decision-reason">
-                        <p><strong>"The reviewer said: "</strong>{reason}</p>
-                    </div>
-                })
-            })}
-        </Suspense>
+        <Show when=move || reason().is_some()>
+            <div class="notice notice--warning" role="status" data-testid="decision-reason">
+                <p><strong>"The reviewer said: "</strong>{reason}</p>
+            </div>
+        </Show>
     }
 }
 

@@ -34,20 +34,17 @@ pub fn SectionPage() -> impl IntoView {
 /// Reviewers' comments on this section, if any.
 #[component]
 fn SectionComments(section: Section) -> impl IntoView {
-    let feedback = use_context::<super::FeedbackResource>();
-    feedback.map(|super::FeedbackResource(feedback)| {
-        view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let comments: Vec<_> = feedback
-                        .await
-                        .map(|f| f.comments.into_iter().filter(|c| c.section == section).collect())
-                        .unwrap_or_default();
-                    view! { <CommentList comments /> }
-                })}
-            </Suspense>
-        }
-    })
+    let wizard = use_wizard();
+    move || {
+        let comments: Vec<_> = wizard.feedback.with(|f| {
+            f.comments
+                .iter()
+                .filter(|c| c.section == section)
+                .cloned()
+                .collect()
+        });
+        view! { <CommentList comments /> }
+    }
 }
 
 #[component]
