@@ -68,7 +68,7 @@ impl AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }
 
-    /// The HTTP status the server sends with this error.
+    /// Returns the HTTP status the server sends with this error.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Validation(_) => 422,
@@ -83,7 +83,8 @@ impl AppError {
         }
     }
 
-    /// The message for one field, when this is a validation error about it.
+    /// Returns the message for one field, when this is a validation error
+    /// about it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             AppError::Validation(errors) => errors

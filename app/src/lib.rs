@@ -22,7 +22,7 @@ use leptos_router::path;
 use components::layout::{provide_session, Header};
 use pages::{accounts, home, organisation, staff, wizard};
 
-/// The HTML document around the app, rendered on the server.
+/// Renders the HTML document around the app on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>

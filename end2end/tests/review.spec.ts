@@ -44,4 +44,36 @@ test('staff ask for changes and the subscriber resubmits', async ({ browser }) =
 
   await staff.reload();
   await expect(staff.getByTestId('request-state')).toHaveText('Requested');
+
+  // Staff approve and deploy; the subscriber sees the sandbox secrets once.
+  for (const [action, state] of [['Start review', 'In review'], ['Approve', 'Approved'], ['Deploy to sandbox', 'Sandbox']]) {
+    await staff.getByRole('button', { name: action }).click();
+    await expect(staff.getByTestId('request-state')).toHaveText(state);
+  }
+  await open(page, base);
+  await expect(page.getByTestId('request-state')).toHaveText('Sandbox');
+  await page.getByRole('button', { name: 'Show sandbox credentials' }).click();
+  const token = await page.getByTestId('connection-token').textContent();
+  expect(token).toMatch(/^cmt_/);
+  await screenshot(page, 'credentials-once');
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.getByTestId('deployment-sandbox').getByTestId('token-last-four')).toHaveText(`ending in ${token!.slice(-4)}`);
+  await expect(page.getByTestId('connection-token')).toHaveCount(0);
+
+  // Promotion to live, then an edit that leaves the live revision in effect.
+  await page.getByLabel('Summary of your sandbox tests').fill('All referral scenarios pass on the sandbox.');
+  await page.getByRole('button', { name: 'Request promotion' }).click();
+  await expect(page.getByTestId('request-state')).toHaveText('Promotion requested');
+  await staff.reload();
+  await staff.getByRole('button', { name: 'Promote' }).click();
+  await expect(staff.getByTestId('request-state')).toHaveText('Live');
+  await page.reload();
+  await expect(page.getByTestId('request-state')).toHaveText('Live');
+  await expect(page.getByTestId('deployment-live')).toBeVisible();
+  await page.getByRole('button', { name: 'Edit this request' }).click();
+  await page.getByRole('button', { name: 'Yes, return it to Draft' }).click();
+  await expect(page.getByTestId('request-state')).toHaveText('Draft');
+  await expect(page.getByText('revision 2')).toBeVisible();
+  await expect(page.getByTestId('deployment-live')).toContainText('Live (revision 1)');
 });

@@ -72,3 +72,27 @@ test('field help opens with the keyboard and closes with Escape', async ({ page 
   await page.keyboard.press('Escape');
   await expect(help).toHaveAttribute('aria-expanded', 'false');
 });
+
+test('markup in answers is shown as text', async ({ page }) => {
+  await signUp(page, 'Markup Test Org');
+  await startRequest(page);
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs += 1;
+    await dialog.dismiss();
+  });
+  const payload = '<img src=x onerror="alert(1)"><script>alert(2)</script> مرحبا 🚀';
+  await page.getByLabel('Registered address').fill(payload);
+  await waitSaved(page);
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.getByLabel('Registered address')).toHaveValue(payload);
+  await section(page, 'Connection details');
+  await page.getByLabel('Connection name').fill(payload);
+  await waitSaved(page);
+  await expect(page.getByTestId('connection-name')).toHaveText(payload);
+  await open(page, '/connections');
+  await expect(page.getByRole('link', { name: payload })).toBeVisible();
+  expect(dialogs).toBe(0);
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+});

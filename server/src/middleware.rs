@@ -36,8 +36,8 @@ pub async fn check_origin(request: Request, next: Next) -> Response {
     }
 }
 
-/// Whether an `Origin` or `Referer` value names the host (with port) that
-/// the request was sent to.
+/// Checks whether an `Origin` or `Referer` value names the host (with
+/// port) that the request was sent to.
 fn same_host(source: &str, host: &str) -> bool {
     let without_scheme = source
         .strip_prefix("https://")
@@ -58,7 +58,7 @@ pub fn error_response(error: &AppError) -> Response {
 /// Largest server function error body read back to find its status.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
-/// Server functions answer every error with HTTP 500. This gives each
+/// Server functions return every error with HTTP 500. This gives each
 /// [`AppError`] its own status (422, 401, 403, 404, 409, 429, 400), so that
 /// clients, logs and tests see a 4xx for a bad request.
 pub async fn error_status(request: Request, next: Next) -> Response {

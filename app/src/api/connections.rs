@@ -38,6 +38,8 @@ pub struct RequestData {
     pub catalogue: Catalogue,
     /// Reviewers' comments and the reason for the last decision.
     pub feedback: crate::api::review::Feedback,
+    /// Where revisions of this connection are deployed, without secrets.
+    pub deployments: Vec<crate::api::deployments::DeploymentView>,
 }
 
 impl RequestData {

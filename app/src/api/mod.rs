@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod connections;
+pub mod deployments;
 pub mod organisations;
 pub mod review;
 pub mod staff;

@@ -10,11 +10,16 @@ use crate::domain::section::Section;
 use crate::error::AppError;
 
 /// Decisions staff take from the review page.
-pub const REVIEW_ACTIONS: [Action; 4] = [
+pub const REVIEW_ACTIONS: [Action; 9] = [
     Action::StartReview,
     Action::RequestChanges,
     Action::Reject,
     Action::Approve,
+    Action::DeployToSandbox,
+    Action::Promote,
+    Action::DeclinePromotion,
+    Action::Suspend,
+    Action::Reinstate,
 ];
 
 /// A reviewer's comment pinned to one section of a request.
@@ -28,7 +33,7 @@ pub struct ReviewComment {
     pub revision_number: i32,
 }
 
-/// What the staff review page shows.
+/// Data for the staff review page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewData {
     pub request: RequestData,
@@ -37,7 +42,7 @@ pub struct ReviewData {
     pub decision_reason: Option<String>,
 }
 
-/// Comments and the latest decision reason, as the subscriber sees them.
+/// Comments and the latest decision reason, as shown to the subscriber.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Feedback {
     pub comments: Vec<ReviewComment>,

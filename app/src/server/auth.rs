@@ -1,5 +1,5 @@
 //! Who is signed in, and what they may do. Every server function starts
-//! here: the session names a user, and the database says which
+//! here: the session names a user, and the database records which
 //! organisations that user belongs to, whatever ids the browser sends.
 
 use sqlx::PgPool;

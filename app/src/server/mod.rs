@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod deployments;
 pub mod passwords;
 pub mod requests;
 pub mod review;

@@ -241,6 +241,7 @@ pub async fn load(
             comments: crate::server::review::comments(pool, connection_id).await?,
             decision_reason,
         },
+        deployments: crate::server::deployments::list(pool, organisation_id, connection_id).await?,
     })
 }
 
@@ -619,4 +620,68 @@ pub async fn list(
             },
         )
         .collect())
+}
+
+/// Requests or withdraws promotion to live, for the working revision at
+/// `expected_version`.
+pub async fn promotion(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    action: Action,
+    expected_version: i32,
+    test_summary: &str,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let working = lock_working(&mut tx, member.organisation_id, connection_id).await?;
+    if working.version != expected_version {
+        return Err(AppError::Conflict(
+            "This request was changed after you opened it. Reload the page to see its current state.".into(),
+        ));
+    }
+    let context = lifecycle::Context {
+        has_test_summary: !test_summary.trim().is_empty(),
+        ..lifecycle::Context::default()
+    };
+    let transition =
+        lifecycle::apply(working.state, action, member.role, &context).map_err(|rejection| {
+            match rejection {
+                lifecycle::Rejection::MissingTestSummary => {
+                    AppError::field("test_summary", rejection.message())
+                }
+                other => AppError::Conflict(other.message()),
+            }
+        })?;
+    sqlx::query(
+        "UPDATE revisions SET state = $2, version = version + 1, updated_by = $3, updated_at = now(),
+                test_summary = CASE WHEN $4 THEN $5 ELSE test_summary END
+         WHERE id = $1",
+    )
+    .bind(working.id)
+    .bind(transition.to.as_str())
+    .bind(member.user.id)
+    .bind(action == Action::RequestPromotion)
+    .bind(test_summary.trim())
+    .execute(&mut *tx)
+    .await?;
+    transition_audit(
+        &mut tx,
+        member,
+        connection_id,
+        working.id,
+        working.state,
+        transition.to,
+    )
+    .await?;
+    if transition.effects.contains(&lifecycle::Effect::NotifyStaff) {
+        let name = working.content.connection.name.trim();
+        crate::server::review::notify_staff(
+            &mut tx,
+            connection_id,
+            &format!("Promotion to live requested: {name}."),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

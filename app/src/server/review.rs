@@ -7,14 +7,15 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::api::review::{ReviewComment, ReviewData, REVIEW_ACTIONS};
+use crate::domain::content::RequestContent;
 use crate::domain::lifecycle::{self, Action, Effect, Rejection, State};
 use crate::domain::section::Section;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::SessionUser;
-use crate::server::requests;
+use crate::server::{deployments, requests};
 
-/// Longest decision reason or comment, in characters.
+/// Maximum length of a decision reason or comment, in characters.
 pub const MAX_REASON_CHARS: usize = 4_000;
 
 pub async fn organisation_of(pool: &PgPool, connection_id: Uuid) -> Result<Uuid, AppError> {
@@ -121,15 +122,23 @@ pub async fn decide(
     check_reason(reason)?;
     let role = staff.staff_role.ok_or_else(AppError::forbidden)?;
     let mut tx = pool.begin().await?;
-    let row: Option<(Uuid, Uuid, i32, String, i32)> = sqlx::query_as(
-        "SELECT r.id, c.organisation_id, r.number, r.state, r.version
+    type Row = (
+        Uuid,
+        Uuid,
+        i32,
+        String,
+        i32,
+        sqlx::types::Json<RequestContent>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT r.id, c.organisation_id, r.number, r.state, r.version, r.content
          FROM revisions r JOIN connections c ON c.id = r.connection_id
          WHERE c.id = $1 ORDER BY r.number DESC LIMIT 1 FOR UPDATE OF r",
     )
     .bind(connection_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (revision_id, organisation_id, number, state, version) =
+    let (revision_id, organisation_id, number, state, version, content) =
         row.ok_or_else(|| AppError::not_found("That connection request"))?;
     if version != expected_version {
         return Err(AppError::Conflict(
@@ -161,6 +170,29 @@ pub async fn decide(
     .bind(action != Action::StartReview)
     .execute(&mut *tx)
     .await?;
+    for effect in &transition.effects {
+        match effect {
+            Effect::RecordDeployment(environment) => {
+                deployments::record(
+                    &mut tx,
+                    connection_id,
+                    *environment,
+                    revision_id,
+                    number,
+                    &content.0,
+                    staff.id,
+                )
+                .await?;
+            }
+            Effect::DisableCredentials => {
+                deployments::set_disabled(&mut tx, connection_id, true).await?
+            }
+            Effect::ReenableCredentials => {
+                deployments::set_disabled(&mut tx, connection_id, false).await?
+            }
+            _ => {}
+        }
+    }
     audit::record(
         &mut tx,
         AuditEvent {

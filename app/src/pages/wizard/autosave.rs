@@ -1,15 +1,15 @@
-//! Autosave: every change is kept on this device at once, sent to the
-//! server about a second after typing stops (or when a field loses
-//! focus), retried with backoff while the server is unreachable, and
-//! never sent over a newer version: a stale save comes back as a conflict
-//! for the user to resolve.
+//! Autosave. Every change is kept on this device at once and sent to the
+//! server about a second after typing stops, or when a field loses focus.
+//! A failed send is retried with backoff while the server is unreachable.
+//! A save never overwrites a newer version: a stale one comes back as a
+//! conflict for the user to resolve.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::content::RequestContent;
 
-/// What the status line shows.
+/// State of the autosave, as the status line displays it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveStatus {
     /// Nothing changed since the page loaded.

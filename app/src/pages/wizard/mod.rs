@@ -3,6 +3,7 @@
 
 pub mod autosave;
 pub mod checklist;
+pub mod deployments;
 pub mod inputs;
 pub mod list;
 pub mod overview;
@@ -37,6 +38,7 @@ pub struct Wizard {
     pub version: RwSignal<i32>,
     pub terms: RwSignal<Option<TermsAcceptance>>,
     pub feedback: RwSignal<crate::api::review::Feedback>,
+    pub deployments: RwSignal<Vec<crate::api::deployments::DeploymentView>>,
     pub current_terms_version: i32,
     pub catalogue: StoredValue<Catalogue>,
     pub organisation_name: StoredValue<String>,
@@ -81,6 +83,7 @@ impl Wizard {
             version: RwSignal::new(data.version),
             terms,
             feedback: RwSignal::new(data.feedback),
+            deployments: RwSignal::new(data.deployments),
             current_terms_version,
             catalogue,
             organisation_name: StoredValue::new(data.organisation_name),
@@ -122,6 +125,7 @@ impl Wizard {
         self.version.set(latest.version);
         self.terms.set(latest.terms);
         self.feedback.set(latest.feedback);
+        self.deployments.set(latest.deployments);
         self.state.set(latest.state);
         self.revision_number.set(latest.revision_number);
         self.status.set(SaveStatus::Idle);

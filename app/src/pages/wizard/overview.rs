@@ -39,6 +39,7 @@ pub fn OverviewPage() -> impl IntoView {
             }).collect_view()}
         </ol>
         <p><A href=format!("{base}/check") attr:class="button">"Check and submit"</A></p>
+        <super::deployments::DeploymentsPanel />
         <Show when=move || wizard.editable()>
             <section class="panel" aria-labelledby="delete-heading">
                 <h2 id="delete-heading">"Delete this draft"</h2>

@@ -1,0 +1,240 @@
+//! Deployments and their credentials. A deployment records which revision
+//! runs in an environment; its secrets are generated when the subscriber
+//! first opens them and only their hashes are stored.
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::api::deployments::{DeploymentView, RevealedSecrets};
+use crate::domain::content::RequestContent;
+use crate::domain::environment::Environment;
+use crate::domain::lifecycle::State;
+use crate::error::AppError;
+use crate::server::audit::{self, AuditEvent};
+use crate::server::auth::Member;
+use crate::server::tokens;
+
+/// Base URL of the operator's API in an environment.
+// NOTE: fixed placeholders until the platform's real addresses are
+// configured per installation.
+pub fn api_base_url(environment: Environment) -> &'static str {
+    match environment {
+        Environment::Sandbox => "https://sandbox-api.pds.example/v1",
+        Environment::Live => "https://api.pds.example/v1",
+    }
+}
+
+/// Records `revision_id` as deployed in `environment`. A connection keeps
+/// its NID and client id when a later revision replaces the deployed one.
+pub async fn record(
+    conn: &mut PgConnection,
+    connection_id: Uuid,
+    environment: Environment,
+    revision_id: Uuid,
+    revision_number: i32,
+    content: &RequestContent,
+    staff_id: Uuid,
+) -> Result<(), AppError> {
+    let technical = match environment {
+        Environment::Sandbox => &content.technical.sandbox,
+        Environment::Live => &content.technical.live,
+    };
+    let client_id = format!(
+        "cm-{}-{}",
+        environment.as_str(),
+        tokens::random_token().to_lowercase()
+    );
+    sqlx::query(
+        "INSERT INTO deployments (id, connection_id, environment, revision_id, revision_number, nid, client_id,
+                                  api_base_url, callback_url, whitelisted, deployed_by)
+         VALUES ($1, $2, $3, $4, $5, nextval('connection_nid_seq'), $6, $7, $8, $9, $10)
+         ON CONFLICT (connection_id, environment) DO UPDATE
+         SET revision_id = EXCLUDED.revision_id, revision_number = EXCLUDED.revision_number,
+             callback_url = EXCLUDED.callback_url, whitelisted = EXCLUDED.whitelisted,
+             deployed_by = EXCLUDED.deployed_by, deployed_at = now()",
+    )
+    .bind(Uuid::new_v4())
+    .bind(connection_id)
+    .bind(environment.as_str())
+    .bind(revision_id)
+    .bind(revision_number)
+    .bind(client_id)
+    .bind(api_base_url(environment))
+    .bind(technical.callback_url.trim())
+    .bind(json!(technical.ip_ranges))
+    .bind(staff_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Disables or re-enables every credential of a connection.
+pub async fn set_disabled(
+    conn: &mut PgConnection,
+    connection_id: Uuid,
+    disabled: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE credentials SET disabled_at = CASE WHEN $2 THEN now() ELSE NULL END
+         WHERE deployment_id IN (SELECT id FROM deployments WHERE connection_id = $1)",
+    )
+    .bind(connection_id)
+    .bind(disabled)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+type DeploymentRow = (
+    Uuid,
+    String,
+    i32,
+    i64,
+    String,
+    String,
+    String,
+    serde_json::Value,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+pub async fn list(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    connection_id: Uuid,
+) -> Result<Vec<DeploymentView>, AppError> {
+    let rows: Vec<DeploymentRow> = sqlx::query_as(
+        "SELECT d.id, d.environment, d.revision_number, d.nid, d.client_id, d.api_base_url, d.callback_url,
+                d.whitelisted, to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                max(cr.last_four) FILTER (WHERE cr.kind = 'connection_token'),
+                max(cr.last_four) FILTER (WHERE cr.kind = 'client_secret'),
+                bool_or(cr.disabled_at IS NOT NULL) IS TRUE
+         FROM deployments d
+         JOIN connections c ON c.id = d.connection_id
+         LEFT JOIN credentials cr ON cr.deployment_id = d.id
+         WHERE d.connection_id = $1 AND c.organisation_id = $2
+         GROUP BY d.id ORDER BY d.environment DESC",
+    )
+    .bind(connection_id)
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let (
+                _,
+                environment,
+                revision_number,
+                nid,
+                client_id,
+                api_base_url,
+                callback_url,
+                whitelisted,
+                deployed_at,
+                token_last_four,
+                secret_last_four,
+                disabled,
+            ) = row;
+            Some(DeploymentView {
+                environment: Environment::parse(&environment)?,
+                revision_number,
+                nid,
+                client_id,
+                api_base_url,
+                callback_url,
+                whitelisted: serde_json::from_value(whitelisted).unwrap_or_default(),
+                deployed_at,
+                token_last_four,
+                secret_last_four,
+                disabled,
+            })
+        })
+        .collect())
+}
+
+/// Issues and returns the connection token and client secret of a
+/// deployment. Works once: afterwards only the last four characters are
+/// kept.
+pub async fn reveal(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    environment: Environment,
+) -> Result<RevealedSecrets, AppError> {
+    let mut tx = pool.begin().await?;
+    let row: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT d.id, (SELECT state FROM revisions WHERE connection_id = d.connection_id ORDER BY number DESC LIMIT 1)
+         FROM deployments d JOIN connections c ON c.id = d.connection_id
+         WHERE d.connection_id = $1 AND c.organisation_id = $2 AND d.environment = $3
+         FOR UPDATE OF d",
+    )
+    .bind(connection_id)
+    .bind(member.organisation_id)
+    .bind(environment.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (deployment_id, state) = row.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "This connection is not deployed on {}.",
+            environment.label()
+        ))
+    })?;
+    if State::parse(&state) == Some(State::Suspended) {
+        return Err(AppError::Conflict(
+            "This connection is suspended, so its credentials are disabled.".into(),
+        ));
+    }
+    let issued: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM credentials WHERE deployment_id = $1")
+            .bind(deployment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if issued > 0 {
+        return Err(AppError::Conflict(
+            "These credentials were already shown once. Only their last four characters are kept."
+                .into(),
+        ));
+    }
+    let connection_token = format!("cmt_{}", tokens::random_token());
+    let client_secret = format!("cms_{}", tokens::random_token());
+    for (kind, secret) in [
+        ("connection_token", &connection_token),
+        ("client_secret", &client_secret),
+    ] {
+        sqlx::query(
+            "INSERT INTO credentials (id, deployment_id, kind, secret_hash, last_four, issued_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(deployment_id)
+        .bind(kind)
+        .bind(tokens::sha256_hex(secret))
+        .bind(&secret[secret.len() - 4..])
+        .bind(member.user.id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor_user_id: Some(member.user.id),
+            organisation_id: Some(member.organisation_id),
+            connection_id: Some(connection_id),
+            action: "credentials.issued",
+            after: Some(
+                json!({ "environment": environment.as_str(), "deployment_id": deployment_id }),
+            ),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RevealedSecrets {
+        environment,
+        connection_token,
+        client_secret,
+    })
+}
