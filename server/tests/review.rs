@@ -245,3 +245,39 @@ async fn decision_not_allowed_in_state(pool: PgPool) {
         .await;
     assert_eq!(deploy.status(), 400);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn audit_trail_visibility(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let (subscriber, staff, id) = submitted_request(&app).await;
+    staff
+        .form(
+            "decide",
+            &[
+                ("connection_id", id.as_str()),
+                ("action", "start_review"),
+                ("version", &version(&pool).await),
+            ],
+        )
+        .await;
+
+    let for_staff: Vec<serde_json::Value> = staff
+        .form("connection_audit", &[("connection_id", id.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(for_staff[0]["action"], "revision.state_changed");
+    assert_eq!(for_staff[0]["actor"], "Rev");
+    let for_admin = subscriber
+        .form("connection_audit", &[("connection_id", id.as_str())])
+        .await;
+    assert_eq!(for_admin.status(), 200);
+
+    let outsider = app.browser();
+    outsider.sign_up("Elsewhere", "outsider@else.example").await;
+    let foreign = outsider
+        .form("connection_audit", &[("connection_id", id.as_str())])
+        .await;
+    assert_eq!(foreign.status(), 404);
+}

@@ -2,6 +2,7 @@
 //! the server before it reads or writes anything.
 
 pub mod accounts;
+pub mod audit;
 pub mod connections;
 pub mod deployments;
 pub mod organisations;

@@ -1,6 +1,7 @@
 //! Reusable view pieces: the page frame, form controls, pop-up help and
 //! status tags.
 
+pub mod audit;
 pub mod forms;
 pub mod help;
 pub mod layout;

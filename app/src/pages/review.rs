@@ -165,6 +165,7 @@ fn ReviewBody(
         </section>
 
         <RequestSummary content=request.content catalogue=request.catalogue comments=review.comments />
+        <crate::components::audit::AuditTrail connection_id=request.connection_id />
     }
 }
 

@@ -40,6 +40,7 @@ pub fn OverviewPage() -> impl IntoView {
         </ol>
         <p><A href=format!("{base}/check") attr:class="button">"Check and submit"</A></p>
         <super::deployments::DeploymentsPanel />
+        <crate::components::audit::AuditTrail connection_id=wizard.connection_id />
         <Show when=move || wizard.editable()>
             <section class="panel" aria-labelledby="delete-heading">
                 <h2 id="delete-heading">"Delete this draft"</h2>
