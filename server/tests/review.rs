@@ -233,17 +233,17 @@ async fn decision_not_allowed_in_state(pool: PgPool) {
         409,
         "a request must be in review before approval"
     );
-    let deploy = staff
+    let submit = staff
         .form(
             "decide",
             &[
                 ("connection_id", id.as_str()),
-                ("action", "deploy_to_sandbox"),
+                ("action", "submit"),
                 ("version", &version(&pool).await),
             ],
         )
         .await;
-    assert_eq!(deploy.status(), 400);
+    assert_eq!(submit.status(), 400, "submit is not a staff decision");
 }
 
 #[sqlx::test(migrations = "../migrations")]
