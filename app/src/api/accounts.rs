@@ -289,7 +289,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     .await?;
     if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS
     {
-        tracing::warn!(client_ip = %client_ip, "sign-in throttled");
+        tracing::warn!("sign-in throttled");
         return Err(AppError::Throttled(format!(
             "Too many failed sign-in attempts. Wait {THROTTLE_WINDOW_MINUTES} minutes, then try again, or ask your organisation admin for help."
         )));
@@ -311,7 +311,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
             .bind(&client_ip)
             .execute(&pool)
             .await?;
-        tracing::info!(client_ip = %client_ip, "sign-in failed");
+        tracing::info!("sign-in failed");
         return Err(AppError::field(
             "password",
             "The email address or password is incorrect",

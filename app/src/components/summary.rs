@@ -112,6 +112,9 @@ pub fn RequestSummary(
     content: RequestContent,
     catalogue: Catalogue,
     comments: Vec<ReviewComment>,
+    /// When set, each section gets a Change link to `{change_base}/{slug}`.
+    #[prop(optional)]
+    change_base: Option<String>,
 ) -> impl IntoView {
     Section::ALL
         .into_iter()
@@ -120,7 +123,14 @@ pub fn RequestSummary(
             let section_comments: Vec<_> = comments.iter().filter(|c| c.section == section).cloned().collect();
             view! {
                 <section class="summary-section" aria-labelledby=format!("summary-{}", section.slug())>
-                    <h2 id=format!("summary-{}", section.slug())>{section.title()}</h2>
+                    <div class="summary-section__heading">
+                        <h2 id=format!("summary-{}", section.slug())>{section.title()}</h2>
+                        {change_base.as_ref().map(|base| view! {
+                            <a href=format!("{base}/{}", section.slug())>
+                                "Change" <span class="visually-hidden">{format!(" {}", section.title().to_lowercase())}</span>
+                            </a>
+                        })}
+                    </div>
                     <dl class="summary-list">
                         {rows(section, &content, &catalogue).into_iter().map(|(key, value)| view! {
                             <div class="summary-list__row">

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use super::{use_request_actions, use_wizard};
 use crate::components::forms::field_id;
+use crate::components::summary::RequestSummary;
 use crate::domain::section::{Section, SectionStatus};
 use crate::domain::validation::ProblemKind;
 
@@ -14,6 +15,7 @@ pub fn ChecklistPage() -> impl IntoView {
     let wizard = use_wizard();
     let actions = use_request_actions();
     let base = format!("/connections/{}", wizard.connection_id);
+    let base_answers = base.clone();
     let ready = move || wizard.problems.with(Vec::is_empty);
     let submit_error = move || match actions.submit.value().get() {
         Some(Err(error)) => Some(error),
@@ -66,6 +68,12 @@ pub fn ChecklistPage() -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+        <h2>"Check your answers"</h2>
+        {move || {
+            let content = wizard.content.get();
+            let catalogue = wizard.catalogue.get_value();
+            view! { <RequestSummary content catalogue comments=Vec::new() change_base=base_answers.clone() /> }
+        }}
         <Show when=move || wizard.editable()>
             <Show when=ready fallback=|| view! {
                 <p class="notice notice--info">"Complete every section to submit the request. Your answers are saved as you go, so you can come back at any time."</p>
