@@ -44,7 +44,27 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     TestApp { address, pool }
 }
 
+/// Password of the staff accounts that tests create.
+pub const STAFF_PASSWORD: &str = "staff password 2026";
+
 impl TestApp {
+    /// Creates a staff reviewer and returns a browser signed in as them.
+    pub async fn staff_browser(&self, email: &str, name: &str) -> Browser {
+        server::demo::create_staff(&self.pool, email, name, STAFF_PASSWORD, "staff_reviewer")
+            .await
+            .expect("staff account");
+        let browser = self.browser();
+        let login = browser
+            .form("log_in", &[("email", email), ("password", STAFF_PASSWORD)])
+            .await;
+        assert!(
+            login.status().is_success(),
+            "staff sign-in failed: {}",
+            login.status()
+        );
+        browser
+    }
+
     pub fn browser(&self) -> Browser {
         Browser {
             client: Client::builder()

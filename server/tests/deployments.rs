@@ -5,8 +5,6 @@ mod common;
 use serde_json::json;
 use sqlx::PgPool;
 
-const STAFF_PASSWORD: &str = "staff password 2026";
-
 async fn version(pool: &PgPool) -> String {
     let version: i32 =
         sqlx::query_scalar("SELECT version FROM revisions ORDER BY number DESC LIMIT 1")
@@ -53,22 +51,7 @@ async fn deployed(app: &common::TestApp) -> (common::Browser, common::Browser, S
         .execute(&app.pool)
         .await
         .unwrap();
-    server::demo::create_staff(
-        &app.pool,
-        "staff@op.example",
-        "Staff",
-        STAFF_PASSWORD,
-        "staff_reviewer",
-    )
-    .await
-    .unwrap();
-    let staff = app.browser();
-    staff
-        .form(
-            "log_in",
-            &[("email", "staff@op.example"), ("password", STAFF_PASSWORD)],
-        )
-        .await;
+    let staff = app.staff_browser("staff@op.example", "Staff").await;
     for action in ["start_review", "approve", "deploy_to_sandbox"] {
         assert_eq!(
             staff_action(&staff, &app.pool, &id, action).await,

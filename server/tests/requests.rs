@@ -100,26 +100,7 @@ async fn visitor_and_staff_are_denied(pool: PgPool) {
     assert_eq!(visitor.form("review_queue", &[]).await.status(), 401);
     assert_eq!(visitor.form("organisation_users", &[]).await.status(), 401);
 
-    server::demo::create_staff(
-        &pool,
-        "staff@operator.example",
-        "Staff",
-        "staff password 2026",
-        "staff_reviewer",
-    )
-    .await
-    .unwrap();
-    let staff = app.browser();
-    let login = staff
-        .form(
-            "log_in",
-            &[
-                ("email", "staff@operator.example"),
-                ("password", "staff password 2026"),
-            ],
-        )
-        .await;
-    assert!(login.status().is_success());
+    let staff = app.staff_browser("staff@operator.example", "Staff").await;
     assert_eq!(staff.form("create_connection", &[]).await.status(), 403);
     assert_eq!(staff.form("review_queue", &[]).await.status(), 200);
 

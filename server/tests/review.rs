@@ -4,8 +4,6 @@ mod common;
 
 use sqlx::PgPool;
 
-const STAFF_PASSWORD: &str = "staff password 2026";
-
 /// A subscriber's submitted request and a signed-in reviewer.
 async fn submitted_request(app: &common::TestApp) -> (common::Browser, common::Browser, String) {
     let subscriber = app.browser();
@@ -17,26 +15,7 @@ async fn submitted_request(app: &common::TestApp) -> (common::Browser, common::B
     .execute(&app.pool)
     .await
     .unwrap();
-    server::demo::create_staff(
-        &app.pool,
-        "reviewer@op.example",
-        "Rev",
-        STAFF_PASSWORD,
-        "staff_reviewer",
-    )
-    .await
-    .unwrap();
-    let staff = app.browser();
-    let login = staff
-        .form(
-            "log_in",
-            &[
-                ("email", "reviewer@op.example"),
-                ("password", STAFF_PASSWORD),
-            ],
-        )
-        .await;
-    assert!(login.status().is_success());
+    let staff = app.staff_browser("reviewer@op.example", "Rev").await;
     (subscriber, staff, id)
 }
 
