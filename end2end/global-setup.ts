@@ -1,4 +1,4 @@
-// Waits until the server started by scripts/test answers, because it
+// Waits until the server started by scripts/test responds, because it
 // applies migrations and seeds demo data before it listens.
 export default async function globalSetup(): Promise<void> {
   const base = process.env.BASE_URL ?? 'http://127.0.0.1:3100';
@@ -14,5 +14,5 @@ export default async function globalSetup(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`The server at ${base} did not answer within 60 s: ${lastError}`);
+  throw new Error(`The server at ${base} did not respond within 60 s: ${lastError}`);
 }

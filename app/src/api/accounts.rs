@@ -43,13 +43,13 @@ impl CurrentUser {
     }
 }
 
-/// Longest password accepted, in bytes. Argon2 would hash longer ones,
+/// Maximum password length accepted, in bytes. Argon2 would hash longer ones,
 /// but nobody types them and they make hashing a denial-of-service lever.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_NAME_CHARS: usize = 200;
 
-/// Checks a new password; the message says how to fix it.
+/// Checks a new password and returns a message that explains how to fix it.
 pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
     const COMMON: [&str; 8] = [
         "password1234",
@@ -346,7 +346,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The client's address as the TCP connection reports it.
+/// Returns the client's address as the TCP connection reports it.
 #[cfg(feature = "ssr")]
 async fn client_ip() -> String {
     use axum::extract::ConnectInfo;

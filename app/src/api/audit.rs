@@ -18,7 +18,7 @@ pub struct AuditEntry {
 }
 
 /// Events of a connection, newest first. Staff see every connection;
-/// a subscriber admin sees their own organisation's.
+/// a subscriber admin only their own organisation's.
 #[server(endpoint = "connection_audit")]
 pub async fn connection_audit(connection_id: Uuid) -> Result<Vec<AuditEntry>, AppError> {
     use crate::server::{auth, state::pool};

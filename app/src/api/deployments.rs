@@ -33,7 +33,7 @@ pub struct RevealedSecrets {
     pub client_secret: String,
 }
 
-/// Longest promotion test summary, in characters.
+/// Maximum length of a promotion test summary, in characters.
 pub const MAX_TEST_SUMMARY_CHARS: usize = 4_000;
 
 #[server(endpoint = "list_deployments")]

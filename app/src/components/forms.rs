@@ -20,7 +20,7 @@ pub fn field_id(path: &str) -> String {
     format!("f-{}", path.replace('.', "-"))
 }
 
-/// The error for one field from the last result of a server action.
+/// Returns the error for one field from the last result of a server action.
 pub fn action_field_error<T>(
     result: Signal<Option<Result<T, AppError>>>,
     field: &'static str,
@@ -36,7 +36,7 @@ where
     })
 }
 
-/// A message for an error that is not about one field.
+/// Returns the message of an error that is not about one field.
 pub fn action_general_error<T>(
     result: Signal<Option<Result<T, AppError>>>,
 ) -> Signal<Option<String>>
@@ -128,7 +128,7 @@ pub fn ErrorSummary(
     }
 }
 
-/// The problems of a failed action as (field, message) pairs.
+/// Returns the problems of a failed action as (field, message) pairs.
 pub fn action_problems<T>(
     result: Signal<Option<Result<T, AppError>>>,
 ) -> Signal<Vec<(String, String)>>

@@ -41,7 +41,7 @@ impl Catalogue {
         self.datasets.iter().find(|d| d.id == id)
     }
 
-    /// Finds a field and the dataset that holds it.
+    /// Finds a field and the dataset that contains it.
     pub fn field(&self, id: &str) -> Option<(&Dataset, &CatalogueField)> {
         self.datasets
             .iter()

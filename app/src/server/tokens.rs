@@ -4,7 +4,7 @@
 use rand::{distributions::Alphanumeric, Rng};
 use sha2::{Digest, Sha256};
 
-/// A 32-character alphanumeric token (about 190 bits of entropy).
+/// Generates a 32-character alphanumeric token (about 190 bits of entropy).
 pub fn random_token() -> String {
     rand::thread_rng()
         .sample_iter(&Alphanumeric)
