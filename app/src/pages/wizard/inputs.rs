@@ -82,6 +82,8 @@ pub fn TextInput(
     let wizard = use_wizard();
     let (get, set) = lens;
     let id = field_id(&path);
+    // Rendered into the HTML too, so the answer shows before hydration.
+    let initial = wizard.content.with_untracked(|c| get(c));
     let value = {
         let get = get.clone();
         move || wizard.content.with(|c| get(c))
@@ -110,13 +112,13 @@ pub fn TextInput(
             <textarea class="input input--area" id=id.clone() name=path.clone() rows="4"
                 prop:value=value disabled=move || !wizard.editable()
                 aria-invalid=invalid aria-describedby=described_by(wizard, path.clone())
-                on:input=on_input on:blur=on_blur></textarea>
+                on:input=on_input on:blur=on_blur>{initial.clone()}</textarea>
         }
         .into_any()
     } else {
         view! {
             <input class="input" id=id.clone() name=path.clone() type=input_type autocomplete=autocomplete
-                prop:value=value disabled=move || !wizard.editable()
+                value=initial.clone() prop:value=value disabled=move || !wizard.editable()
                 aria-invalid=invalid aria-describedby=described_by(wizard, path.clone())
                 on:input=on_input on:blur=on_blur />
         }
