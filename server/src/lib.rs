@@ -7,5 +7,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod middleware;
+pub mod outbox;
 pub mod startup;
 pub mod telemetry;

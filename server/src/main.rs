@@ -7,7 +7,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use server::cli::{Cli, Command};
 use server::config::Config;
+use server::outbox::{Outbox, Transport};
 use server::{demo, startup, telemetry};
+use tokio::sync::watch;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,6 +60,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 PostgresStore::new(pool.clone())
                     .continuously_delete_expired(tokio::time::Duration::from_secs(300)),
             );
+            let outbox = Outbox {
+                pool: pool.clone(),
+                transport: Transport::from_url(config.smtp_url.as_deref())
+                    .map_err(|error| format!("SMTP_URL is not a valid SMTP address: {error}"))?,
+                from: config
+                    .mail_from
+                    .parse()
+                    .map_err(|error| format!("MAIL_FROM is not a valid sender address: {error}"))?,
+                public_url: config.public_url.clone(),
+            };
+            if config.smtp_url.is_none() {
+                tracing::info!("no SMTP_URL set: notification emails are written to the log");
+            }
+            let (stop_outbox, outbox_stopped) = watch::channel(false);
+            let outbox_worker = tokio::spawn(outbox.run(outbox_stopped));
             let router = startup::router(pool, leptos_options, config.secure_cookies);
             println!(
                 "Connection Manager is running at http://{}",
@@ -65,6 +82,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             startup::serve(router, config.site_addr).await?;
             deletion.abort();
+            // Lets the email being sent, if any, finish and be marked sent.
+            let _ = stop_outbox.send(true);
+            let _ = outbox_worker.await;
         }
     }
     Ok(())

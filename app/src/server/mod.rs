@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod deployments;
+pub mod notify;
 pub mod passwords;
 pub mod requests;
 pub mod review;

@@ -14,6 +14,7 @@ use crate::domain::validation;
 use crate::error::{AppError, FieldError};
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::Member;
+use crate::server::notify::{self, Recipients};
 
 pub async fn load_catalogue(pool: &PgPool) -> Result<Catalogue, AppError> {
     let datasets: Vec<(String, String, String)> =
@@ -527,13 +528,32 @@ pub async fn edit(pool: &PgPool, member: &Member, connection_id: Uuid) -> Result
         )
         .await?;
     } else {
-        sqlx::query(
-            "UPDATE revisions SET state = 'draft', version = version + 1, updated_by = $2, updated_at = now() WHERE id = $1",
+        let ends_review = transition.effects.contains(&lifecycle::Effect::EndReview);
+        let reviewer: Option<Uuid> = sqlx::query_scalar(
+            "UPDATE revisions r SET state = 'draft', version = r.version + 1, updated_by = $2, updated_at = now(),
+                    reviewer_id = CASE WHEN $3 THEN NULL ELSE r.reviewer_id END
+             FROM revisions before WHERE r.id = $1 AND before.id = r.id
+             RETURNING before.reviewer_id",
         )
         .bind(working.id)
         .bind(member.user.id)
-        .execute(&mut *tx)
+        .bind(ends_review)
+        .fetch_one(&mut *tx)
         .await?;
+        if let (true, Some(reviewer)) = (ends_review, reviewer) {
+            let name = working.content.connection.name.trim();
+            notify::send(
+                &mut tx,
+                Recipients::User(reviewer),
+                Some(connection_id),
+                &format!(
+                    "The subscriber withdrew {name} (revision {}) from review to edit it.",
+                    working.number
+                ),
+                &format!("/staff/requests/{connection_id}"),
+            )
+            .await?;
+        }
         transition_audit(
             &mut tx,
             member,

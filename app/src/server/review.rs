@@ -13,6 +13,7 @@ use crate::domain::section::Section;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::SessionUser;
+use crate::server::notify::{self, Recipients};
 use crate::server::{deployments, requests};
 
 /// Maximum length of a decision reason or comment, in characters.
@@ -270,38 +271,35 @@ pub async fn add_comment(
     Ok(())
 }
 
-/// Sends an in-app notification to every user of an organisation.
-async fn notify_organisation(
+/// Notifies every user of an organisation, in the app and by email.
+pub async fn notify_organisation(
     conn: &mut PgConnection,
     organisation_id: Uuid,
     connection_id: Uuid,
     message: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, connection_id, message, link)
-         SELECT user_id, $2, $3, '/connections/' || $2::text FROM memberships WHERE organisation_id = $1",
+    notify::send(
+        conn,
+        Recipients::Organisation(organisation_id),
+        Some(connection_id),
+        message,
+        &format!("/connections/{connection_id}"),
     )
-    .bind(organisation_id)
-    .bind(connection_id)
-    .bind(message)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Sends an in-app notification to every staff user.
+/// Notifies every staff user, in the app and by email.
 pub async fn notify_staff(
     conn: &mut PgConnection,
     connection_id: Uuid,
     message: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, connection_id, message, link)
-         SELECT id, $1, $2, '/staff/requests/' || $1::text FROM users WHERE staff_role IS NOT NULL",
+    notify::send(
+        conn,
+        Recipients::Staff,
+        Some(connection_id),
+        message,
+        &format!("/staff/requests/{connection_id}"),
     )
-    .bind(connection_id)
-    .bind(message)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
