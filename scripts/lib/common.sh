@@ -91,4 +91,7 @@ leptos_env() {
   export LEPTOS_SITE_ROOT="$ROOT/target/site"
   export LEPTOS_SITE_PKG_DIR="pkg"
   export LEPTOS_ENV="PROD"
+  # The release build names its files after their content and writes the
+  # names to hash.txt beside the server binary.
+  export LEPTOS_HASH_FILES="true"
 }

@@ -44,7 +44,8 @@ impl Config {
     }
 }
 
-fn env_flag(name: &str) -> bool {
+/// Returns true when the variable is `1`, `true` or `yes`.
+pub fn env_flag(name: &str) -> bool {
     std::env::var(name)
         .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
         .unwrap_or(false)

@@ -96,3 +96,27 @@ mod tests {
         assert!(!same_host("http://127.0.0.1:3001", "127.0.0.1:3000"));
     }
 }
+
+/// The site's folder of built JS, WASM and CSS files.
+pub const PKG_PREFIX: &str = "/pkg/";
+
+/// Sets `Cache-Control`: files under `/pkg/` are cached for a year when
+/// their names carry a content hash (`hashed`), and checked on every use
+/// otherwise. Pages and server function results are never stored by shared
+/// caches, because they hold the user's data.
+pub async fn cache_control(hashed: bool, request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with(PKG_PREFIX);
+    let mut response = next.run(request).await;
+    let value = match (is_static, hashed) {
+        (true, true) => "public, max-age=31536000, immutable",
+        (true, false) => "no-cache",
+        (false, _) => "private, no-cache",
+    };
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static(value),
+        );
+    }
+    response
+}

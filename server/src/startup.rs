@@ -32,10 +32,6 @@ pub const SESSION_IDLE_HOURS: i64 = 8;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
-base-uri 'self'; form-action 'self'";
-
 pub async fn create_database_if_missing(database_url: &str) -> Result<(), sqlx::Error> {
     use sqlx::migrate::MigrateDatabase;
     if !sqlx::Postgres::database_exists(database_url).await? {
@@ -83,6 +79,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
         leptos_options: leptos_options.clone(),
         pool,
     };
+    let hashed_files = leptos_options.hash_files;
     let routes = generate_route_list(App);
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let request_id = request
@@ -93,7 +90,11 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
     });
 
-    Router::new()
+    let mut router = Router::new();
+    if crate::config::env_flag("BENCH_ROUTES") {
+        router = router.route("/bench/plain/{bytes}", axum::routing::get(plain_page));
+    }
+    router
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -102,6 +103,9 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
         .with_state(state)
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn(middleware::check_origin))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            middleware::cache_control(hashed_files, request, next)
+        }))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -110,9 +114,12 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(CompressionLayer::new())
-                .layer(SetResponseHeaderLayer::overriding(
+                // Pages set their own policy with a nonce; every other
+                // response gets the one without.
+                .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                    HeaderValue::from_str(&app::server::csp::policy(None))
+                        .expect("the policy is a valid header value"),
                 ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_CONTENT_TYPE_OPTIONS,
@@ -127,6 +134,18 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
                     HeaderValue::from_static("DENY"),
                 )),
         )
+}
+
+/// Returns an HTML page of `bytes` bytes without touching the session or
+/// the database: the baseline the benchmarks compare pages with. Served
+/// only when `BENCH_ROUTES=true`.
+async fn plain_page(
+    axum::extract::Path(bytes): axum::extract::Path<usize>,
+) -> axum::response::Html<String> {
+    const HEAD: &str = "<!DOCTYPE html><html><body>";
+    const TAIL: &str = "</body></html>";
+    let filler = bytes.clamp(HEAD.len() + TAIL.len(), 1 << 20) - HEAD.len() - TAIL.len();
+    axum::response::Html(format!("{HEAD}{}{TAIL}", "x".repeat(filler)))
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.

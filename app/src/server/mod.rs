@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod csp;
 pub mod deployments;
 pub mod notify;
 pub mod passwords;
