@@ -344,6 +344,33 @@ impl GridQuery {
     }
 }
 
+/// Returns `path` with the query's non-default parameters as a
+/// percent-encoded query string.
+pub fn href(path: &str, query: &GridQuery, scope: Scope) -> String {
+    let pairs = query.to_pairs(scope);
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+        .collect();
+    format!("{path}?{}", encoded.join("&"))
+}
+
+/// Percent-encodes every byte except RFC 3986 unreserved characters.
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 /// Columns a scope may sort by: only staff see the organisation column.
 pub fn sort_columns(scope: Scope) -> impl Iterator<Item = SortColumn> {
     SortColumn::ALL

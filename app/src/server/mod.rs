@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clone;
 pub mod deployments;
+pub mod grid;
 pub mod passwords;
 pub mod requests;
 pub mod review;

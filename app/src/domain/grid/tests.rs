@@ -283,3 +283,18 @@ fn every_row_offers_view_and_print() {
         }
     }
 }
+
+#[test]
+fn href_encodes_search() {
+    let mut query = GridQuery::default_for(Scope::Organisation);
+    assert_eq!(
+        href("/connections", &query, Scope::Organisation),
+        "/connections"
+    );
+    query.search = "a&b=c é".into();
+    query.page = 2;
+    assert_eq!(
+        href("/connections", &query, Scope::Organisation),
+        "/connections?q=a%26b%3Dc%20%C3%A9&page=2"
+    );
+}
