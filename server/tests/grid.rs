@@ -763,3 +763,70 @@ async fn staff_grid_spans_organisations(pool: PgPool) {
         401
     );
 }
+
+async fn get_html(browser: &common::Browser, path: &str) -> (u16, String) {
+    let response = browser
+        .client
+        .get(format!("{}{path}", browser.base))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn grid_and_view_pages_render_on_the_server(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let (browser, user_id, organisation_id) = subscriber(&app, "Org", "html@example.org").await;
+    seed(&pool, organisation_id, user_id, "Service", 30).await;
+
+    let (status, html) = get_html(&browser, "/connections?sort=name&page=2").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Showing 26 to 30 of 30 connections"),
+        "{html}"
+    );
+    assert!(html.contains("Service 00026"));
+    assert!(!html.contains(">Service 00025<"), "first page not shown");
+    assert!(html.contains("aria-sort=\"ascending\""));
+    assert!(html.contains("Page 2 of 2"));
+    // Services 00026 to 00030 are requested, sandbox, live, rejected and
+    // draft: each row shows the actions its state allows.
+    for action in [
+        "Delete draft",
+        "Withdraw",
+        "Request promotion to live",
+        "Clone",
+        "Print",
+    ] {
+        assert!(html.contains(action), "{action} missing");
+    }
+    assert!(html.contains("Live v1"), "deployment summary");
+
+    let (status, html) = get_html(&browser, "/connections?sort=password").await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("<li>Sort by one of: name, state, deployed, updated</li>"),
+        "{html}"
+    );
+
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM connections WHERE name = 'Service 00001'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (status, html) = get_html(
+        &browser,
+        &format!("/connections/{id}/view?section=contacts"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Section 2 of 7"), "{html}");
+    assert!(html.contains("Next: Connection details"));
+
+    let (_, empty) = get_html(&app.browser(), "/connections").await;
+    assert!(empty.contains("Sign in to continue"));
+    let newcomer = app.browser();
+    newcomer.sign_up("Empty Org", "empty@example.org").await;
+    let (_, html) = get_html(&newcomer, "/connections").await;
+    assert!(html.contains("No connections yet"), "{html}");
+}

@@ -99,14 +99,28 @@ pub fn ManageGrid(
         <Transition fallback=|| view! { <p class="loading">"Loading connections..."</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(error) => view! {
-                        <ErrorPanel error />
-                        <p><A href=path.get_untracked()>"Clear the search and filters"</A></p>
+                    Err(AppError::Validation(errors)) => view! {
+                        <InvalidParams errors path=path.get_untracked() />
                     }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     Ok(page) => view! { <GridBody page scope path=path.get_untracked() actions /> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// Explains which search or filter values in the address are invalid,
+/// such as an edited or outdated link.
+#[component]
+fn InvalidParams(errors: Vec<crate::error::FieldError>, path: String) -> impl IntoView {
+    crate::components::layout::set_status(422);
+    view! {
+        <div class="panel panel--error" role="alert">
+            <h2>"The search or filters in this address are not valid"</h2>
+            <ul>{errors.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}</ul>
+            <p><A href=path>"Clear the search and filters"</A></p>
+        </div>
     }
 }
 
