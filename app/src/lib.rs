@@ -82,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/terms") view=wizard::terms::TermsPage />
                     <Route path=path!("/connections") view=wizard::list::ConnectionsPage />
                     <Route path=path!("/connections/new") view=wizard::start::NewConnectionPage />
+                    <Route path=path!("/connections/:id/view") view=pages::view::ViewPage />
+                    <Route path=path!("/connections/:id/print") view=pages::view::PrintPage />
                     <ParentRoute path=path!("/connections/:id") view=wizard::WizardShell>
                         <Route path=path!("") view=wizard::overview::OverviewPage />
                         <Route path=path!("check") view=wizard::checklist::ChecklistPage />

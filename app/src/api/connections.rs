@@ -1,5 +1,5 @@
 //! Connection requests: create, load, autosave, terms, submit, edit,
-//! delete.
+//! delete, clone.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -180,4 +180,42 @@ pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
     let pool = pool()?;
     let member = auth::require_member(&pool).await?;
     requests::list(&pool, member.organisation_id).await
+}
+
+/// Loads a request for the read-only and print views: a subscriber sees
+/// their current organisation's requests, staff see any request.
+#[server(endpoint = "view_request")]
+pub async fn view_request(connection_id: Uuid) -> Result<RequestData, AppError> {
+    use crate::server::{auth, requests, review, state::pool};
+    let pool = pool()?;
+    let user = auth::require_user(&pool).await?;
+    let organisation_id = if user.is_staff() {
+        review::organisation_of(&pool, connection_id).await?
+    } else {
+        auth::require_member(&pool).await?.organisation_id
+    };
+    requests::load(&pool, organisation_id, connection_id).await
+}
+
+/// Copies a connection's working revision into a new draft in
+/// `organisation_id`, which may be the current organisation or another
+/// one the user belongs to. An empty `name` becomes "Copy of" the
+/// source's name. The new draft's organisation becomes the current one,
+/// so that the wizard opens it.
+#[server(endpoint = "clone_connection")]
+pub async fn clone_connection(
+    connection_id: Uuid,
+    organisation_id: Uuid,
+    name: String,
+) -> Result<Uuid, AppError> {
+    use crate::server::{auth, clone, state::pool};
+    let pool = pool()?;
+    let member = auth::require_member(&pool).await?;
+    let clone_id =
+        clone::clone_connection(&pool, &member, connection_id, organisation_id, &name).await?;
+    if organisation_id != member.organisation_id {
+        let session = auth::session().await?;
+        auth::set_organisation(&session, organisation_id).await?;
+    }
+    Ok(clone_id)
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod connections;
 pub mod deployments;
+pub mod grid;
 pub mod organisations;
 pub mod review;
 pub mod staff;

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod forms;
+pub mod grid;
+pub mod grid_actions;
 pub mod help;
 pub mod layout;
 pub mod summary;

@@ -120,30 +120,58 @@ pub fn RequestSummary(
         .into_iter()
         .filter(|s| *s != Section::Terms)
         .map(|section| {
-            let section_comments: Vec<_> = comments.iter().filter(|c| c.section == section).cloned().collect();
             view! {
-                <section class="summary-section" aria-labelledby=format!("summary-{}", section.slug())>
-                    <div class="summary-section__heading">
-                        <h2 id=format!("summary-{}", section.slug())>{section.title()}</h2>
-                        {change_base.as_ref().map(|base| view! {
-                            <a href=format!("{base}/{}", section.slug())>
-                                "Change" <span class="visually-hidden">{format!(" {}", section.title().to_lowercase())}</span>
-                            </a>
-                        })}
-                    </div>
-                    <dl class="summary-list">
-                        {rows(section, &content, &catalogue).into_iter().map(|(key, value)| view! {
-                            <div class="summary-list__row">
-                                <dt>{key}</dt>
-                                <dd>{if value.trim().is_empty() { "Not answered".to_string() } else { value }}</dd>
-                            </div>
-                        }).collect_view()}
-                    </dl>
-                    <CommentList comments=section_comments />
-                </section>
+                <SummarySection
+                    section
+                    content=content.clone()
+                    catalogue=catalogue.clone()
+                    comments=comments.clone()
+                    change_base=change_base.clone()
+                />
             }
         })
         .collect_view()
+}
+
+/// One section's answers, read-only, with the reviewers' comments on it.
+#[component]
+pub fn SummarySection(
+    section: Section,
+    content: RequestContent,
+    catalogue: Catalogue,
+    comments: Vec<ReviewComment>,
+    /// When set, the section gets a Change link to `{change_base}/{slug}`.
+    change_base: Option<String>,
+    /// Content shown under the heading, such as the print header.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let section_comments: Vec<_> = comments
+        .into_iter()
+        .filter(|c| c.section == section)
+        .collect();
+    view! {
+        <section class="summary-section" aria-labelledby=format!("summary-{}", section.slug())>
+            {children.map(|children| children())}
+            <div class="summary-section__heading">
+                <h2 id=format!("summary-{}", section.slug())>{section.title()}</h2>
+                {change_base.as_ref().map(|base| view! {
+                    <a href=format!("{base}/{}", section.slug())>
+                        "Change" <span class="visually-hidden">{format!(" {}", section.title().to_lowercase())}</span>
+                    </a>
+                })}
+            </div>
+            <dl class="summary-list">
+                {rows(section, &content, &catalogue).into_iter().map(|(key, value)| view! {
+                    <div class="summary-list__row">
+                        <dt>{key}</dt>
+                        <dd>{if value.trim().is_empty() { "Not answered".to_string() } else { value }}</dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            <CommentList comments=section_comments />
+        </section>
+    }
 }
 
 #[component]

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod content;
 pub mod diff;
 pub mod environment;
+pub mod grid;
 pub mod lifecycle;
 pub mod section;
 pub mod validation;

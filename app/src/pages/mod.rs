@@ -7,4 +7,5 @@ pub mod notifications;
 pub mod organisation;
 pub mod review;
 pub mod staff;
+pub mod view;
 pub mod wizard;

@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clone;
 pub mod csp;
 pub mod deployments;
+pub mod grid;
 pub mod notify;
 pub mod passwords;
 pub mod requests;
