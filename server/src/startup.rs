@@ -21,7 +21,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use app::server::state::AppState;
 use app::{shell, App};
 
-use crate::middleware;
+use crate::{api_v1, middleware};
 
 /// Largest request body accepted, in bytes. A full request with every
 /// section filled is around 20 KB.
@@ -94,6 +94,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
     });
 
     Router::new()
+        .route("/api/v1/whoami", axum::routing::get(api_v1::whoami))
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -1,9 +1,11 @@
 //! Server-only code: database access, sessions and authorisation.
 //! Compiled only with the `ssr` feature.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod deployments;
+pub mod history;
 pub mod passwords;
 pub mod requests;
 pub mod review;
