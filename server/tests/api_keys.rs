@@ -458,3 +458,28 @@ async fn key_events_are_audited_and_notified(pool: PgPool) {
     assert!(messages[1].contains("rotated"), "{messages:?}");
     assert!(messages[2].contains("revoked"), "{messages:?}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_page_shows_prefix_not_key(pool: PgPool) {
+    let app = common::spawn(pool).await;
+    let admin = app.browser();
+    admin.sign_up("Page Org", "admin@page.example").await;
+    let issued = request_key(&admin, "Page key", "sandbox").await;
+    let page = admin
+        .client
+        .get(format!("{}/organisation/api-keys", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Page key"), "the key is listed");
+    assert!(
+        html.contains(issued["prefix"].as_str().unwrap()),
+        "the prefix is shown"
+    );
+    assert!(
+        !html.contains(issued["key"].as_str().unwrap()),
+        "the key itself is not"
+    );
+}

@@ -252,3 +252,26 @@ async fn other_organisation_cannot_see_history(pool: PgPool) {
         .await;
     assert_eq!(anonymous.status(), 401);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn history_page_renders_diff(pool: PgPool) {
+    let app = common::spawn(pool).await;
+    let (subscriber, id) = two_revisions(&app).await;
+    let page = subscriber
+        .client
+        .get(format!("{}/connections/{id}/history", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Changes from revision 1 to revision 2"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Field &#x27;Date of birth&#x27; added")
+            || html.contains("Field 'Date of birth' added")
+    );
+    assert!(html.contains("Members must re-consent."));
+}
