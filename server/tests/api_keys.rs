@@ -483,3 +483,44 @@ async fn keys_page_shows_prefix_not_key(pool: PgPool) {
         "the key itself is not"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn operator_admin_may_revoke_any_key(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let admin = app.browser();
+    admin
+        .sign_up("Subscriber Org", "admin@subscriber.example")
+        .await;
+    let issued = request_key(&admin, "Exposed key", "sandbox").await;
+    let key_id = issued["id"].as_str().unwrap();
+
+    let reviewer = app.staff_browser("reviewer@op.example", "Reviewer").await;
+    let by_reviewer = reviewer.form("revoke_api_key", &[("key_id", key_id)]).await;
+    assert_eq!(by_reviewer.status(), 403, "staff reviewers cannot revoke");
+    assert_eq!(rotate(&reviewer, key_id, "24").await.status(), 403);
+
+    server::demo::create_staff(
+        &pool,
+        "operator@op.example",
+        "Operator",
+        common::STAFF_PASSWORD,
+        "operator_admin",
+    )
+    .await
+    .unwrap();
+    let operator = app.browser();
+    let login = operator
+        .form(
+            "log_in",
+            &[
+                ("email", "operator@op.example"),
+                ("password", common::STAFF_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+    let revoke = operator.form("revoke_api_key", &[("key_id", key_id)]).await;
+    assert_eq!(revoke.status(), 200);
+    let key = issued["key"].as_str().unwrap();
+    assert_eq!(whoami(&app, key).await.status(), StatusCode::UNAUTHORIZED);
+}

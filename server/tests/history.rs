@@ -33,8 +33,8 @@ fn content(fields: Value) -> Value {
     })
 }
 
-/// A connection deployed to the sandbox at revision 1, then edited into a
-/// revision 2 that adds the date of birth.
+/// Creates a connection deployed to the sandbox at revision 1, then edits
+/// it into a revision 2 that adds the date of birth.
 async fn two_revisions(app: &common::TestApp) -> (common::Browser, String) {
     let subscriber = app.browser();
     subscriber

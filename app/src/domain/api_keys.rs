@@ -11,10 +11,10 @@ use time::{Duration, OffsetDateTime};
 /// Overlap used when the user does not choose one, in hours.
 pub const DEFAULT_OVERLAP_HOURS: u32 = 24;
 
-/// Longest overlap allowed, in hours (30 days).
+/// Maximum overlap, in hours (30 days).
 pub const MAX_OVERLAP_HOURS: u32 = 30 * 24;
 
-/// Longest key name, in characters.
+/// Maximum length of a key name, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 
 /// Where a key is in its life. Expiry after rotation is not a status: it

@@ -173,8 +173,8 @@ fn ReviewBody(
     }
 }
 
-/// What the revision under review changes compared with the deployed
-/// revision, so the reviewer sees whether members must re-consent.
+/// Lists what the revision under review changes compared with the deployed
+/// revision, and whether members must re-consent.
 #[component]
 fn DeployedChangesPanel(changes: Option<DeployedChanges>, connection_id: Uuid) -> impl IntoView {
     let body = match changes {
