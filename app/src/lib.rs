@@ -79,11 +79,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=accounts::SignUpPage />
                     <Route path=path!("/invitations/:token") view=organisation::AcceptInvitationPage />
                     <Route path=path!("/organisation/users") view=organisation::OrganisationUsersPage />
+                    <Route path=path!("/organisation/api-keys") view=pages::api_keys::ApiKeysPage />
                     <Route path=path!("/terms") view=wizard::terms::TermsPage />
                     <Route path=path!("/connections") view=wizard::list::ConnectionsPage />
                     <Route path=path!("/connections/new") view=wizard::start::NewConnectionPage />
                     <Route path=path!("/connections/:id/view") view=pages::view::ViewPage />
                     <Route path=path!("/connections/:id/print") view=pages::view::PrintPage />
+                    <Route path=path!("/connections/:id/history") view=pages::history::HistoryPage />
                     <ParentRoute path=path!("/connections/:id") view=wizard::WizardShell>
                         <Route path=path!("") view=wizard::overview::OverviewPage />
                         <Route path=path!("check") view=wizard::checklist::ChecklistPage />
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":section") view=wizard::sections::SectionPage />
                     </ParentRoute>
                     <Route path=path!("/staff") view=staff::StaffHomePage />
+                    <Route path=path!("/staff/api-keys") view=pages::api_keys::StaffApiKeysPage />
                     <Route path=path!("/staff/requests/:id") view=pages::review::StaffReviewPage />
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
                 </Routes>

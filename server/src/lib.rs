@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod demo;

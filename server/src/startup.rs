@@ -21,7 +21,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use app::server::state::AppState;
 use app::{shell, App};
 
-use crate::middleware;
+use crate::{api_v1, middleware};
 
 /// Largest request body accepted, in bytes. A full request with every
 /// section filled is around 20 KB.
@@ -90,7 +90,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
     });
 
-    let mut router = Router::new();
+    let mut router = Router::new().route("/api/v1/whoami", axum::routing::get(api_v1::whoami));
     if crate::config::env_flag("BENCH_ROUTES") {
         router = router.route("/bench/plain/{bytes}", axum::routing::get(plain_page));
     }

@@ -40,6 +40,9 @@ pub struct ReviewData {
     pub comments: Vec<ReviewComment>,
     pub reviewer: Option<String>,
     pub decision_reason: Option<String>,
+    /// What this revision changes compared with the deployed revision;
+    /// `None` when nothing is deployed or this revision is the deployed one.
+    pub deployed_changes: Option<crate::api::history::DeployedChanges>,
 }
 
 /// Comments and the latest decision reason, as shown to the subscriber.

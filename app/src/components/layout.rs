@@ -87,6 +87,8 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
             .map(|m| m.name.clone())
             .unwrap_or_default(),
     };
+    let is_admin = user.is_current_admin();
+    let is_staff = user.is_staff();
     let switcher = (user.organisations.len() > 1).then(|| {
         let current = user.current_organisation;
         view! {
@@ -109,6 +111,12 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 <span class="user-menu__context">{role_text}</span>
             </p>
             {switcher}
+            {is_admin.then(|| view! {
+                <A href="/organisation/api-keys" attr:class="user-menu__link">"API keys"</A>
+            })}
+            {is_staff.then(|| view! {
+                <A href="/staff/api-keys" attr:class="user-menu__link">"Live key requests"</A>
+            })}
             <A href="/notifications" attr:class="user-menu__link">"Notifications"</A>
             <ActionForm action=session.log_out>
                 <button type="submit" class="button button--secondary button--small">"Sign out"</button>

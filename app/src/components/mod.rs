@@ -2,6 +2,7 @@
 //! status tags.
 
 pub mod audit;
+pub mod changes;
 pub mod forms;
 pub mod grid;
 pub mod grid_actions;

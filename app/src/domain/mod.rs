@@ -1,6 +1,7 @@
 //! Domain rules with no I/O: request content, validation, the lifecycle
-//! state machine, revision diffs. Shared by the browser and the server.
+//! state machine, revision diffs, API key rules. Shared by the browser and the server.
 
+pub mod api_keys;
 pub mod catalogue;
 pub mod content;
 pub mod diff;

@@ -39,6 +39,7 @@ pub fn HomePage() -> impl IntoView {
                                 <h2 id="your-organisation">"Your organisation"</h2>
                                 <p>{if is_admin { "You are an admin: you can invite colleagues and remove users." } else { "You are a user of this organisation." }}</p>
                                 <p><A href="/organisation/users">"Users of your organisation"</A></p>
+                                {is_admin.then(|| view! { <p><A href="/organisation/api-keys">"API keys for the operator's API"</A></p> })}
                                 <p><A href="/terms">"Read the Terms for Subscribers"</A></p>
                             </section>
                         }.into_any()

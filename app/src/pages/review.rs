@@ -8,7 +8,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use crate::api::history::DeployedChanges;
 use crate::api::review::{review_request, CommentOnRequest, Decide, ReviewData, REVIEW_ACTIONS};
+use crate::components::changes::RevisionChanges;
 use crate::components::forms::{action_field_error, action_general_error};
 use crate::components::layout::{with_user, ErrorPanel, Forbidden};
 use crate::components::summary::RequestSummary;
@@ -143,6 +145,8 @@ fn ReviewBody(
             }}
         </section>
 
+        <DeployedChangesPanel changes=review.deployed_changes.clone() connection_id=request.connection_id />
+
         <UseCaseMatrix content=request.content.clone() catalogue=request.catalogue.clone() />
 
         <section class="panel" aria-labelledby="comment-heading">
@@ -166,6 +170,30 @@ fn ReviewBody(
 
         <RequestSummary content=request.content catalogue=request.catalogue comments=review.comments />
         <crate::components::audit::AuditTrail connection_id=request.connection_id />
+    }
+}
+
+/// Lists what the revision under review changes compared with the deployed
+/// revision, and whether members must re-consent.
+#[component]
+fn DeployedChangesPanel(changes: Option<DeployedChanges>, connection_id: Uuid) -> impl IntoView {
+    let body = match changes {
+        Some(changes) => view! {
+            <p>{format!("Compared with revision {}, deployed on {}.", changes.deployed_number, changes.environment.label())}</p>
+            <RevisionChanges diff=changes.diff />
+        }
+        .into_any(),
+        None => view! {
+            <p>"No other revision of this connection is deployed, so there is nothing to compare with."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="panel" aria-labelledby="deployed-changes-heading">
+            <h2 id="deployed-changes-heading">"Changes from the deployed revision"</h2>
+            {body}
+            <p><A href=format!("/connections/{connection_id}/history")>"Compare any two revisions"</A></p>
+        </section>
     }
 }
 

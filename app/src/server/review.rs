@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::SessionUser;
 use crate::server::notify::{self, Recipients};
-use crate::server::{deployments, requests};
+use crate::server::{deployments, history, requests};
 
 /// Maximum length of a decision reason or comment, in characters.
 pub const MAX_REASON_CHARS: usize = 4_000;
@@ -65,6 +65,8 @@ pub async fn load(pool: &PgPool, connection_id: Uuid) -> Result<ReviewData, AppE
     .fetch_one(pool)
     .await?;
     Ok(ReviewData {
+        deployed_changes: history::against_deployed(pool, connection_id, request.revision_id)
+            .await?,
         comments: comments(pool, connection_id).await?,
         reviewer,
         decision_reason,

@@ -39,6 +39,7 @@ pub fn OverviewPage() -> impl IntoView {
             }).collect_view()}
         </ol>
         <p><A href=format!("{base}/check") attr:class="button">"Check and submit"</A></p>
+        <p><A href=format!("{base}/history")>"Revision history and changes"</A></p>
         <super::deployments::DeploymentsPanel />
         <crate::components::audit::AuditTrail connection_id=wizard.connection_id />
         <Show when=move || wizard.editable()>
