@@ -47,6 +47,12 @@ pub enum AppError {
     /// The request itself is malformed (HTTP 400).
     #[error("{0}")]
     BadRequest(String),
+    /// The database cannot be reached, so nothing was read or changed; a
+    /// retry may succeed (HTTP 503).
+    #[error(
+        "The service is unavailable for a moment. Nothing was changed; try again in a minute."
+    )]
+    Unavailable,
     /// Something failed on the server; the cause is in the server log (HTTP 500).
     #[error("Something went wrong on our side. Try again in a minute; if it keeps happening, contact the operator.")]
     Internal,
@@ -78,6 +84,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Throttled(_) => 429,
             AppError::BadRequest(_) => 400,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
             AppError::Unreachable(_) => 502,
         }
@@ -124,7 +131,30 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if is_database_unreachable(&error) {
+            tracing::warn!(error = %error, "database unreachable");
+            return AppError::Unavailable;
+        }
         tracing::error!(error = %error, "database error");
         AppError::Internal
+    }
+}
+
+/// Checks whether a database error means the server could not be reached
+/// or dropped the connection, rather than rejecting the query: pool
+/// timeouts, socket errors, and Postgres SQLSTATE classes 08 (connection
+/// exception) and 57P (operator intervention, such as a shutdown).
+#[cfg(feature = "ssr")]
+pub fn is_database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }

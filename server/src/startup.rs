@@ -1,5 +1,6 @@
 //! Builds the router and runs the server.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -152,11 +153,22 @@ async fn plain_page(
 pub async fn serve(router: Router, address: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %address, "listening on http://{address}");
+    serve_until(listener, router, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `shutdown` completes. Then the listener is
+/// closed, so new connections are refused, and this returns once every
+/// request already in flight has had its response sent.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
 }
 

@@ -19,7 +19,8 @@ pub struct Browser {
     pub base: String,
 }
 
-pub async fn spawn(pool: PgPool) -> TestApp {
+/// Creates the session table and builds the app's router on `pool`.
+pub async fn router(pool: PgPool) -> axum::Router {
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()
         .await
@@ -28,7 +29,11 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         .output_name("connection-manager")
         .site_root("target/site")
         .build();
-    let router = server::startup::router(pool.clone(), options, false);
+    server::startup::router(pool, options, false)
+}
+
+pub async fn spawn(pool: PgPool) -> TestApp {
+    let router = router(pool.clone()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -76,10 +76,25 @@ async fn session_value<T: serde::de::DeserializeOwned>(
     session: &Session,
     key: &str,
 ) -> Result<Option<T>, AppError> {
-    session.get::<T>(key).await.map_err(|error| {
-        tracing::error!(error = %error, "session store read failed");
-        AppError::Internal
-    })
+    session.get::<T>(key).await.map_err(session_store_error)
+}
+
+/// Maps a failed session read. The session store keeps sessions in
+/// Postgres, and its backend errors are database errors, which are almost
+/// always an unreachable database.
+fn session_store_error(error: tower_sessions::session::Error) -> AppError {
+    use tower_sessions::session::Error;
+    use tower_sessions::session_store::Error as StoreError;
+    match error {
+        Error::Store(StoreError::Backend(message)) => {
+            tracing::warn!(error = %message, "session store unavailable");
+            AppError::Unavailable
+        }
+        other => {
+            tracing::error!(error = %other, "session store read failed");
+            AppError::Internal
+        }
+    }
 }
 
 /// Returns the signed-in user, or `None` for a visitor.
