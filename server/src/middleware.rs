@@ -78,25 +78,6 @@ pub async fn error_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::same_host;
-
-    #[test]
-    fn same_host_matches_origin() {
-        assert!(same_host("http://127.0.0.1:3000", "127.0.0.1:3000"));
-        assert!(same_host("https://cm.example/path", "cm.example"));
-    }
-
-    #[test]
-    fn same_host_rejects_other_sites() {
-        assert!(!same_host("https://evil.example", "cm.example"));
-        assert!(!same_host("https://cm.example.evil.example", "cm.example"));
-        assert!(!same_host("null", "cm.example"));
-        assert!(!same_host("http://127.0.0.1:3001", "127.0.0.1:3000"));
-    }
-}
-
 /// The site's folder of built JS, WASM and CSS files.
 pub const PKG_PREFIX: &str = "/pkg/";
 
@@ -119,4 +100,23 @@ pub async fn cache_control(hashed: bool, request: Request, next: Next) -> Respon
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_host;
+
+    #[test]
+    fn same_host_matches_origin() {
+        assert!(same_host("http://127.0.0.1:3000", "127.0.0.1:3000"));
+        assert!(same_host("https://cm.example/path", "cm.example"));
+    }
+
+    #[test]
+    fn same_host_rejects_other_sites() {
+        assert!(!same_host("https://evil.example", "cm.example"));
+        assert!(!same_host("https://cm.example.evil.example", "cm.example"));
+        assert!(!same_host("null", "cm.example"));
+        assert!(!same_host("http://127.0.0.1:3001", "127.0.0.1:3000"));
+    }
 }

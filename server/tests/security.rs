@@ -72,6 +72,8 @@ enum Fresh {
     Requested,
     /// A subscriber user added to the organisation.
     Member,
+    /// A sandbox API key issued to the organisation.
+    ApiKey,
 }
 
 /// Ids of the organisation a call is aimed at.
@@ -84,6 +86,10 @@ struct Ids {
     requested: String,
     /// A connection of the organisation deployed to the sandbox.
     deployed: String,
+    /// The revision of the draft.
+    revision: String,
+    /// A sandbox API key of the organisation.
+    api_key: String,
     /// A pending invitation into the organisation.
     invitation_token: String,
     terms_version: String,
@@ -132,6 +138,9 @@ fn rows() -> Vec<Row> {
     const OWN_MEMBERS: [Outcome; 6] = [Denied, Success, Success, Success, Denied, Denied];
     const STAFF: [Outcome; 6] = [Denied, Denied, Denied, Denied, Success, Success];
     const SIGNED_IN: [Outcome; 6] = [Denied, Success, Success, Success, Success, Success];
+    const MEMBERS_AND_STAFF: [Outcome; 6] = [Denied, Success, Success, Denied, Success, Success];
+    const OWN_ADMINS: [Outcome; 6] = [Denied, Denied, Success, Success, Denied, Denied];
+    const ADMINS_ALLOWED: [Outcome; 6] = [Denied, Denied, Allowed, Denied, Denied, Denied];
     const EVERYONE: [Outcome; 6] = [Success; 6];
     const EVERYONE_ALLOWED: [Outcome; 6] = [Allowed; 6];
 
@@ -421,6 +430,120 @@ fn rows() -> Vec<Row> {
             SIGNED_IN,
         ),
         row("review_queue", Fresh::Nothing, false, |_| form(&[]), STAFF),
+        // Manage grid, views and clone.
+        row(
+            "connection_grid",
+            Fresh::Nothing,
+            false,
+            |_| form(&[]),
+            OWN_MEMBERS,
+        ),
+        row("staff_grid", Fresh::Nothing, false, |_| form(&[]), STAFF),
+        row(
+            "view_request",
+            Fresh::Nothing,
+            true,
+            |ids| form(&[("connection_id", ids.draft.as_str())]),
+            MEMBERS_AND_STAFF,
+        ),
+        // Clones the draft into its own organisation; an outsider may
+        // neither read the source nor write into the organisation.
+        row(
+            "clone_connection",
+            Fresh::Nothing,
+            true,
+            |ids| {
+                let name = format!("Clone {}", ids.unique);
+                form(&[
+                    ("connection_id", ids.draft.as_str()),
+                    ("organisation_id", ids.organisation.as_str()),
+                    ("name", name.as_str()),
+                ])
+            },
+            MEMBERS,
+        ),
+        // Revision history.
+        row(
+            "revision_history",
+            Fresh::Nothing,
+            true,
+            |ids| form(&[("connection_id", ids.draft.as_str())]),
+            MEMBERS_AND_STAFF,
+        ),
+        row(
+            "compare_revisions",
+            Fresh::Nothing,
+            true,
+            |ids| {
+                form(&[
+                    ("from_revision", ids.revision.as_str()),
+                    ("to_revision", ids.revision.as_str()),
+                ])
+            },
+            MEMBERS_AND_STAFF,
+        ),
+        // API keys: organisation admins manage their own keys.
+        row(
+            "list_api_keys",
+            Fresh::Nothing,
+            false,
+            |_| form(&[]),
+            OWN_ADMINS,
+        ),
+        row(
+            "request_api_key",
+            Fresh::Nothing,
+            false,
+            |ids| {
+                let name = format!("Matrix key {}", ids.unique);
+                form(&[("name", name.as_str()), ("environment", "sandbox")])
+            },
+            OWN_ADMINS,
+        ),
+        // A sandbox key was shown when it was issued, so the admin gets 409.
+        row(
+            "show_api_key",
+            Fresh::Nothing,
+            true,
+            |ids| form(&[("key_id", ids.api_key.as_str())]),
+            ADMINS_ALLOWED,
+        ),
+        row(
+            "rotate_api_key",
+            Fresh::ApiKey,
+            true,
+            |ids| form(&[("key_id", ids.fresh.as_str()), ("overlap_hours", "")]),
+            [Denied, Denied, Success, Denied, Denied, Denied],
+        ),
+        // Operator admins may revoke any organisation's key.
+        row(
+            "revoke_api_key",
+            Fresh::ApiKey,
+            true,
+            |ids| form(&[("key_id", ids.fresh.as_str())]),
+            [Denied, Denied, Success, Denied, Denied, Success],
+        ),
+        row(
+            "pending_api_keys",
+            Fresh::Nothing,
+            false,
+            |_| form(&[]),
+            STAFF,
+        ),
+        // The sandbox key is not waiting for a decision, so staff get 409.
+        row(
+            "decide_api_key",
+            Fresh::Nothing,
+            true,
+            |ids| {
+                form(&[
+                    ("key_id", ids.api_key.as_str()),
+                    ("decision", "decline"),
+                    ("reason", "Not needed."),
+                ])
+            },
+            [Denied, Denied, Denied, Denied, Allowed, Allowed],
+        ),
     ]
 }
 
@@ -562,6 +685,13 @@ async fn organisation(app: &TestApp, staff: &Browser, name: &str, marker: &str) 
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    let revision: Uuid =
+        sqlx::query_scalar("SELECT id FROM revisions WHERE connection_id = $1::uuid")
+            .bind(&draft)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let api_key = issue_api_key(&admin, "Standing key").await;
 
     Organisation {
         id,
@@ -571,6 +701,8 @@ async fn organisation(app: &TestApp, staff: &Browser, name: &str, marker: &str) 
             draft,
             requested,
             deployed,
+            revision: revision.to_string(),
+            api_key,
             invitation_token,
             terms_version: terms_version.to_string(),
             fresh: String::new(),
@@ -578,6 +710,19 @@ async fn organisation(app: &TestApp, staff: &Browser, name: &str, marker: &str) 
         },
         markers: vec![marker.to_string(), email],
     }
+}
+
+/// Issues a sandbox API key through the admin's session and returns its id.
+async fn issue_api_key(admin: &Browser, name: &str) -> String {
+    let response = admin
+        .form(
+            "request_api_key",
+            &[("name", name), ("environment", "sandbox")],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "request_api_key");
+    let issued: Value = response.json().await.unwrap();
+    issued["id"].as_str().unwrap().to_string()
 }
 
 /// Creates the resource a row needs and returns its id.
@@ -609,6 +754,9 @@ async fn create_fresh(app: &TestApp, owner: &Organisation, fresh: Fresh) -> Stri
             .await
             .unwrap();
             user_id.to_string()
+        }
+        Fresh::ApiKey => {
+            issue_api_key(&owner.admin, &format!("Fresh key {}", Uuid::new_v4())).await
         }
     }
 }
@@ -1017,7 +1165,7 @@ fn hostile_content() -> Value {
             "expected_members": s, "expected_calls_per_day": a,
         },
         "use_cases": [{
-            "title": s, "description": a, "fields": [s], "lawful_basis": a,
+            "title": s, "description": a, "fields": ["field_personal_fname"], "lawful_basis": a,
             "special_category_condition": s, "retention": a, "recipients": s,
             "automated_decision_making": true, "automated_decision_logic": a,
             "international_transfers": true, "transfer_safeguard": s,
@@ -1025,7 +1173,7 @@ fn hostile_content() -> Value {
         "gdpr": {
             "controller_name": s, "privacy_notice_url": a, "dpia_done": true, "dpia_date": s,
             "dpia_summary_url": a, "dpia_not_needed_reason": s, "rights_contact": a,
-            "security_summary": s, "breach_process": a, "declarations": [s],
+            "security_summary": s, "breach_process": a, "declarations": ["purpose_limitation"],
         },
         "technical": { "sandbox": environment, "live": environment },
     })
@@ -1044,7 +1192,13 @@ async fn page(browser: &Browser, path: &str) -> String {
 
 fn assert_escaped(html: &str, path: &str) {
     for raw in RAW_MARKUP {
-        assert!(!html.contains(raw), "{path} contains raw {raw:?}");
+        if let Some(at) = html.find(raw) {
+            let start = html.floor_char_boundary(at.saturating_sub(300));
+            panic!(
+                "{path} contains raw {raw:?}: ...{}",
+                &html[start..at + raw.len()]
+            );
+        }
     }
     assert!(
         html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
@@ -1242,6 +1396,8 @@ fn placeholder_ids() -> Ids {
         draft: id.clone(),
         requested: id.clone(),
         deployed: id.clone(),
+        revision: id.clone(),
+        api_key: id.clone(),
         invitation_token: "token".into(),
         terms_version: "1".into(),
         fresh: id,

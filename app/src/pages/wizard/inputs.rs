@@ -108,6 +108,11 @@ pub fn TextInput(
         }
     });
     let control = if multiline {
+        // Leptos writes a textarea's children into the server's HTML as
+        // they are, so a stored "</textarea>" would end the element early.
+        // The server escapes the text; the browser decodes it back.
+        #[cfg(feature = "ssr")]
+        let initial = html_escape::encode_text(&initial).into_owned();
         view! {
             <textarea class="input input--area" id=id.clone() name=path.clone() rows="4"
                 prop:value=value disabled=move || !wizard.editable()
