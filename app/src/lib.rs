@@ -15,7 +15,7 @@ pub mod pages;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                // The stylesheet's name carries its content hash in release builds.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -65,7 +67,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/connection-manager.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="Request and manage dedicated connections to members' personal data stores." />
         <Title formatter=|text: String| format!("{text} – Connection Manager") />

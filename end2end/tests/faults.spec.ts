@@ -43,7 +43,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-test('a save made while the server restarts is retried and kept', async ({ browser }) => {
+test('autosave retries across a server restart', async ({ browser }) => {
   test.skip(!serverBinary, 'SERVER_BIN names the server binary; scripts/test sets it');
   const port = await freePort();
   let server = await startServer(port);

@@ -81,7 +81,7 @@ test('markup in answers is shown as text', async ({ page }) => {
     dialogs += 1;
     await dialog.dismiss();
   });
-  const payload = '<img src=x onerror="alert(1)"><script>alert(2)</script> مرحبا 🚀';
+  const payload = '</textarea><img src=x onerror="alert(1)"><script>alert(2)</script> مرحبا 🚀';
   await page.getByLabel('Registered address').fill(payload);
   await waitSaved(page);
   await page.reload();

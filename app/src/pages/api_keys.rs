@@ -224,7 +224,7 @@ fn KeyRow(
         let (id, name) = (id.clone(), name.clone());
         let input_id = format!("overlap-{id}");
         view! {
-            <ActionForm action=rotate attr:class="inline-form">
+            <ActionForm action=rotate attr:novalidate=true attr:class="inline-form">
                 <input type="hidden" name="key_id" value=id />
                 <label for=input_id.clone()>"Overlap (hours)"</label>
                 <input class="input input--short" type="number" min="0" max=MAX_OVERLAP_HOURS.to_string()

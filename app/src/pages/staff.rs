@@ -33,7 +33,7 @@ pub fn StaffHomePage() -> impl IntoView {
 pub fn ReviewQueue() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="review-queue">
-            <h2 id="review-queue">"Requests"</h2>
+            <h2 id="review-queue">"Requests awaiting action"</h2>
             <ManageGrid scope=Scope::Staff />
         </section>
     }
