@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -114,7 +114,9 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-                .layer(CompressionLayer::new())
+                // Brotli's default quality is 11, its slowest. At quality 5
+                // the 3.5 MB WASM file compresses to 1.1 MB in about 0.14 s.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
                 // Pages set their own policy with a nonce; every other
                 // response gets the one without.
                 .layer(SetResponseHeaderLayer::if_not_present(

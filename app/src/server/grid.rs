@@ -14,7 +14,9 @@ use crate::domain::lifecycle::{Role, State};
 use crate::error::AppError;
 
 /// The tables every grid query reads: each connection with its working
-/// revision (the highest number) and its deployments.
+/// revision (the highest number) and its deployments. The `LIMIT 1`
+/// subqueries keep Postgres from turning the deployment lookups into hash
+/// joins over the whole deployments table.
 const FROM: &str = "
     FROM connections c
     JOIN organisations o ON o.id = c.organisation_id
@@ -23,8 +25,14 @@ const FROM: &str = "
         FROM revisions WHERE connection_id = c.id
         ORDER BY number DESC LIMIT 1
     ) r ON true
-    LEFT JOIN deployments sd ON sd.connection_id = c.id AND sd.environment = 'sandbox'
-    LEFT JOIN deployments ld ON ld.connection_id = c.id AND ld.environment = 'live'";
+    LEFT JOIN LATERAL (
+        SELECT id, revision_number FROM deployments
+        WHERE connection_id = c.id AND environment = 'sandbox' LIMIT 1
+    ) sd ON true
+    LEFT JOIN LATERAL (
+        SELECT id, revision_number FROM deployments
+        WHERE connection_id = c.id AND environment = 'live' LIMIT 1
+    ) ld ON true";
 
 /// The grid's columns. A connection counts as submitted when its working
 /// revision was, or when it has more than one revision, because only a
