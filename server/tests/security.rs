@@ -1193,7 +1193,10 @@ async fn page(browser: &Browser, path: &str) -> String {
 fn assert_escaped(html: &str, path: &str) {
     for raw in RAW_MARKUP {
         if let Some(at) = html.find(raw) {
-            let start = html.floor_char_boundary(at.saturating_sub(300));
+            let mut start = at.saturating_sub(300);
+            while !html.is_char_boundary(start) {
+                start -= 1;
+            }
             panic!(
                 "{path} contains raw {raw:?}: ...{}",
                 &html[start..at + raw.len()]
