@@ -499,26 +499,9 @@ async fn operator_admin_may_revoke_any_key(pool: PgPool) {
     assert_eq!(by_reviewer.status(), 403, "staff reviewers cannot revoke");
     assert_eq!(rotate(&reviewer, key_id, "24").await.status(), 403);
 
-    server::demo::create_staff(
-        &pool,
-        "operator@op.example",
-        "Operator",
-        common::STAFF_PASSWORD,
-        "operator_admin",
-    )
-    .await
-    .unwrap();
-    let operator = app.browser();
-    let login = operator
-        .form(
-            "log_in",
-            &[
-                ("email", "operator@op.example"),
-                ("password", common::STAFF_PASSWORD),
-            ],
-        )
+    let operator = app
+        .staff_browser_as("operator@op.example", "Operator", "operator_admin")
         .await;
-    assert_eq!(login.status(), 200);
     let revoke = operator.form("revoke_api_key", &[("key_id", key_id)]).await;
     assert_eq!(revoke.status(), 200);
     let key = issued["key"].as_str().unwrap();

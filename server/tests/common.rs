@@ -55,7 +55,13 @@ pub const STAFF_PASSWORD: &str = "staff password 2026";
 impl TestApp {
     /// Creates a staff reviewer and returns a browser signed in as them.
     pub async fn staff_browser(&self, email: &str, name: &str) -> Browser {
-        server::demo::create_staff(&self.pool, email, name, STAFF_PASSWORD, "staff_reviewer")
+        self.staff_browser_as(email, name, "staff_reviewer").await
+    }
+
+    /// Creates a staff account with `role` (`staff_reviewer` or
+    /// `operator_admin`) and returns a browser signed in as it.
+    pub async fn staff_browser_as(&self, email: &str, name: &str, role: &str) -> Browser {
+        server::demo::create_staff(&self.pool, email, name, STAFF_PASSWORD, role)
             .await
             .expect("staff account");
         let browser = self.browser();

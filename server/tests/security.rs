@@ -828,26 +828,9 @@ async fn authorisation_matrix(pool: PgPool) {
         .await;
     assert_eq!(accepted.status(), 200);
 
-    server::demo::create_staff(
-        &pool,
-        "operator@op.example",
-        "Operator",
-        common::STAFF_PASSWORD,
-        "operator_admin",
-    )
-    .await
-    .unwrap();
-    let operator = app.browser();
-    let signed_in = operator
-        .form(
-            "log_in",
-            &[
-                ("email", "operator@op.example"),
-                ("password", common::STAFF_PASSWORD),
-            ],
-        )
+    let operator = app
+        .staff_browser_as("operator@op.example", "Operator", "operator_admin")
         .await;
-    assert_eq!(signed_in.status(), 200);
 
     let anonymous = app.browser();
     let browsers: [&Browser; 6] = [
