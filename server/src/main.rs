@@ -99,7 +99,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Keeps glibc's threshold for serving large allocations with mmap at its
 /// initial 128 KiB. Each password hash allocates 19 MiB on a blocking
-/// thread; after the first is freed, glibc would raise the threshold, and
+/// thread. Once the first is freed, glibc would raise the threshold, so
 /// later blocks would stay resident in per-thread arenas. Measured with the
 /// hydration benchmark: peak memory 214 MB with the default, 56 MB fixed.
 fn fix_mmap_threshold() {

@@ -11,6 +11,7 @@ use crate::domain::validation;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::{self, Member};
+use crate::server::requests;
 
 /// Creates a draft connection in `target_organisation_id` whose only
 /// revision copies the content of the source's working revision, and
@@ -92,15 +93,13 @@ pub async fn clone_connection(
         }
         return Err(error.into());
     }
-    sqlx::query(
-        "INSERT INTO revisions (id, connection_id, number, state, content, created_by, updated_by)
-         VALUES ($1, $2, 1, 'draft', $3, $4, $4)",
+    requests::insert_first_revision(
+        &mut tx,
+        revision_id,
+        connection_id,
+        &content,
+        member.user.id,
     )
-    .bind(revision_id)
-    .bind(connection_id)
-    .bind(sqlx::types::Json(&content))
-    .bind(member.user.id)
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,

@@ -76,15 +76,13 @@ pub async fn create(
         .bind(member.user.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO revisions (id, connection_id, number, state, content, created_by, updated_by)
-         VALUES ($1, $2, 1, 'draft', $3, $4, $4)",
+    insert_first_revision(
+        &mut tx,
+        revision_id,
+        connection_id,
+        &content,
+        member.user.id,
     )
-    .bind(revision_id)
-    .bind(connection_id)
-    .bind(sqlx::types::Json(&content))
-    .bind(member.user.id)
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -111,6 +109,27 @@ struct WorkingRevision {
     content: RequestContent,
     ever_submitted: bool,
     terms_version: Option<i32>,
+}
+
+/// Inserts revision 1 of a new connection, as a draft with `content`.
+pub async fn insert_first_revision(
+    conn: &mut PgConnection,
+    revision_id: Uuid,
+    connection_id: Uuid,
+    content: &RequestContent,
+    user_id: Uuid,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO revisions (id, connection_id, number, state, content, created_by, updated_by)
+         VALUES ($1, $2, 1, 'draft', $3, $4, $4)",
+    )
+    .bind(revision_id)
+    .bind(connection_id)
+    .bind(sqlx::types::Json(content))
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn lock_working(
