@@ -20,6 +20,18 @@ pub fn field_id(path: &str) -> String {
     format!("f-{}", path.replace('.', "-"))
 }
 
+/// True once the browser has taken over the page.
+///
+/// A form whose reply is shown only once, such as a new API key, keeps its
+/// button disabled until then: submitted as a plain HTML form, the reply
+/// would be a redirect and the key would be lost.
+pub fn use_hydrated() -> Signal<bool> {
+    let hydrated = RwSignal::new(false);
+    // Effects run only in the browser, after the component has hydrated.
+    Effect::new(move |_| hydrated.set(true));
+    hydrated.into()
+}
+
 /// Returns the error for one field from the last result of a server action.
 pub fn action_field_error<T>(
     result: Signal<Option<Result<T, AppError>>>,

@@ -8,7 +8,7 @@ use crate::api::api_keys::{
     list_api_keys, pending_api_keys, ApiKeyView, DecideApiKey, IssuedApiKey, RequestApiKey,
     RevokeApiKey, RotateApiKey, ShowApiKey,
 };
-use crate::components::forms::{action_field_error, action_general_error, FormInput};
+use crate::components::forms::{action_field_error, action_general_error, use_hydrated, FormInput};
 use crate::components::layout::{with_user, ErrorPanel, Forbidden};
 use crate::domain::api_keys::{DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS};
 use crate::domain::environment::Environment;
@@ -45,6 +45,7 @@ fn first_error(
 #[component]
 fn ApiKeys() -> impl IntoView {
     let request = ServerAction::<RequestApiKey>::new();
+    let hydrated = use_hydrated();
     let rotate = ServerAction::<RotateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let show = ServerAction::<ShowApiKey>::new();
@@ -129,7 +130,7 @@ fn ApiKeys() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <button type="submit" class="button">"Request key"</button>
+                <button type="submit" class="button" disabled=move || !hydrated.get()>"Request key"</button>
             </ActionForm>
         </section>
     }
@@ -203,6 +204,7 @@ fn KeyRow(
     revoke: ServerAction<RevokeApiKey>,
     show: ServerAction<ShowApiKey>,
 ) -> impl IntoView {
+    let hydrated = use_hydrated();
     let id = key.id.to_string();
     let name = key.name.clone();
     let status_note = key
@@ -216,7 +218,8 @@ fn KeyRow(
         view! {
             <ActionForm action=show>
                 <input type="hidden" name="key_id" value=id />
-                <button type="submit" class="button button--small" aria-label=format!("Show key {name} once")>"Show key once"</button>
+                <button type="submit" class="button button--small" disabled=move || !hydrated.get()
+                    aria-label=format!("Show key {name} once")>"Show key once"</button>
             </ActionForm>
         }
     });
@@ -229,7 +232,8 @@ fn KeyRow(
                 <label for=input_id.clone()>"Overlap (hours)"</label>
                 <input class="input input--short" type="number" min="0" max=MAX_OVERLAP_HOURS.to_string()
                     id=input_id name="overlap_hours" value=DEFAULT_OVERLAP_HOURS.to_string() />
-                <button type="submit" class="button button--secondary button--small" aria-label=format!("Rotate key {name}")>"Rotate"</button>
+                <button type="submit" class="button button--secondary button--small" disabled=move || !hydrated.get()
+                    aria-label=format!("Rotate key {name}")>"Rotate"</button>
             </ActionForm>
         }
     });
