@@ -11,16 +11,16 @@ pub mod domain;
 pub mod error;
 pub mod help;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use components::layout::{provide_session, Header};
-use pages::{accounts, home, organisation, staff, wizard};
 
 /// Renders the HTML document around the app on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,22 +50,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
 
-    // Marks the page once the WASM has hydrated it, so that end-to-end
-    // tests wait on a condition instead of a delay.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-            // Timed from navigation start by the hydration benchmark.
-            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-                let _ = performance.mark("hydrated");
-            }
-        }
-    });
-
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="Request and manage dedicated connections to members' personal data stores." />
@@ -75,28 +59,28 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=home::HomePage />
-                    <Route path=path!("/login") view=accounts::LoginPage />
-                    <Route path=path!("/signup") view=accounts::SignUpPage />
-                    <Route path=path!("/invitations/:token") view=organisation::AcceptInvitationPage />
-                    <Route path=path!("/organisation/users") view=organisation::OrganisationUsersPage />
-                    <Route path=path!("/organisation/api-keys") view=pages::api_keys::ApiKeysPage />
-                    <Route path=path!("/terms") view=wizard::terms::TermsPage />
-                    <Route path=path!("/connections") view=wizard::list::ConnectionsPage />
-                    <Route path=path!("/connections/new") view=wizard::start::NewConnectionPage />
-                    <Route path=path!("/connections/:id/view") view=pages::view::ViewPage />
-                    <Route path=path!("/connections/:id/print") view=pages::view::PrintPage />
-                    <Route path=path!("/connections/:id/history") view=pages::history::HistoryPage />
-                    <ParentRoute path=path!("/connections/:id") view=wizard::WizardShell>
-                        <Route path=path!("") view=wizard::overview::OverviewPage />
-                        <Route path=path!("check") view=wizard::checklist::ChecklistPage />
-                        <Route path=path!("submitted") view=wizard::checklist::SubmittedPage />
-                        <Route path=path!(":section") view=wizard::sections::SectionPage />
+                    <Route path=path!("/") view={Lazy::<routes::Home>::new()} />
+                    <Route path=path!("/login") view={Lazy::<routes::LogIn>::new()} />
+                    <Route path=path!("/signup") view={Lazy::<routes::SignUp>::new()} />
+                    <Route path=path!("/invitations/:token") view={Lazy::<routes::AcceptInvitation>::new()} />
+                    <Route path=path!("/organisation/users") view={Lazy::<routes::OrganisationUsers>::new()} />
+                    <Route path=path!("/organisation/api-keys") view={Lazy::<routes::ApiKeys>::new()} />
+                    <Route path=path!("/terms") view={Lazy::<routes::Terms>::new()} />
+                    <Route path=path!("/connections") view={Lazy::<routes::Connections>::new()} />
+                    <Route path=path!("/connections/new") view={Lazy::<routes::NewConnection>::new()} />
+                    <Route path=path!("/connections/:id/view") view={Lazy::<routes::ViewConnection>::new()} />
+                    <Route path=path!("/connections/:id/print") view={Lazy::<routes::PrintConnection>::new()} />
+                    <Route path=path!("/connections/:id/history") view={Lazy::<routes::History>::new()} />
+                    <ParentRoute path=path!("/connections/:id") view={Lazy::<routes::Wizard>::new()}>
+                        <Route path=path!("") view={Lazy::<routes::WizardOverview>::new()} />
+                        <Route path=path!("check") view={Lazy::<routes::WizardCheck>::new()} />
+                        <Route path=path!("submitted") view={Lazy::<routes::WizardSubmitted>::new()} />
+                        <Route path=path!(":section") view={Lazy::<routes::WizardSection>::new()} />
                     </ParentRoute>
-                    <Route path=path!("/staff") view=staff::StaffHomePage />
-                    <Route path=path!("/staff/api-keys") view=pages::api_keys::StaffApiKeysPage />
-                    <Route path=path!("/staff/requests/:id") view=pages::review::StaffReviewPage />
-                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage />
+                    <Route path=path!("/staff") view={Lazy::<routes::StaffHome>::new()} />
+                    <Route path=path!("/staff/api-keys") view={Lazy::<routes::StaffApiKeys>::new()} />
+                    <Route path=path!("/staff/requests/:id") view={Lazy::<routes::StaffReview>::new()} />
+                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} />
                 </Routes>
             </main>
         </Router>

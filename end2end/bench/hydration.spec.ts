@@ -1,8 +1,11 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Browser, Page } from '@playwright/test';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-// Time from navigation start to the `hydrated` performance mark that the
-// app sets once the WASM has taken over the page, in a fresh browser
-// context each run (nothing cached), as the median of RUNS runs.
+// For each page: the time from navigation start to the `hydrated`
+// performance mark that the app sets once the WASM has taken over the
+// page, in a fresh browser context each run (nothing cached), as the
+// median of RUNS runs; and the WASM and JS files the page loaded, with
+// their raw, gzip (level 9) and brotli (quality 11) sizes.
 const RUNS = Number(process.env.HYDRATION_RUNS ?? 7);
 
 async function hydrationTime(page: Page, path: string): Promise<number> {
@@ -16,16 +19,42 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(
-  browser: import('@playwright/test').Browser,
-  label: string,
-  path: (page: Page) => Promise<string>,
-): Promise<void> {
+const kb = (bytes: number) => Math.round(bytes / 1024);
+
+/** Prints the sizes of the WASM and JS files that `page` has loaded. */
+async function firstLoadSizes(page: Page, label: string): Promise<void> {
+  const urls: string[] = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => /\/pkg\/.*\.(wasm|js)$/.test(new URL(name).pathname)),
+  );
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const url of [...new Set(urls)].sort()) {
+    const body = await (await page.request.get(url)).body();
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+    brotli += brotliCompressSync(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 22 },
+    }).length;
+    console.log(`  ${label} loads ${new URL(url).pathname}: ${kb(body.length)} KB raw`);
+  }
+  console.log(
+    `first_load ${label}: ${new Set(urls).size} files, raw ${kb(raw)} KB, gzip ${kb(gzip)} KB, brotli ${kb(brotli)} KB`,
+  );
+}
+
+async function measure(browser: Browser, label: string, path: (page: Page) => Promise<string>): Promise<void> {
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext();
     const page = await context.newPage();
     times.push(await hydrationTime(page, await path(page)));
+    if (run === 0) {
+      await firstLoadSizes(page, label);
+    }
     await context.close();
   }
   console.log(
@@ -34,14 +63,23 @@ async function measure(
   );
 }
 
-test('hydration time of the home page and the wizard', async ({ browser }) => {
+async function signIn(page: Page): Promise<void> {
+  const response = await page.request.post('/api/log_in', {
+    form: { email: 'bench1@bench.example', password: 'bench passphrase 2026' },
+    headers: { Origin: process.env.BASE_URL! },
+  });
+  expect(response.ok()).toBeTruthy();
+}
+
+test('hydration time and first-load size of subscriber pages', async ({ browser }) => {
+  test.setTimeout(300_000);
   await measure(browser, 'home page', async () => '/');
+  await measure(browser, 'manage grid', async (page) => {
+    await signIn(page);
+    return '/connections';
+  });
   await measure(browser, 'wizard', async (page) => {
-    const signIn = await page.request.post('/api/log_in', {
-      form: { email: 'bench1@bench.example', password: 'bench passphrase 2026' },
-      headers: { Origin: process.env.BASE_URL! },
-    });
-    expect(signIn.ok()).toBeTruthy();
+    await signIn(page);
     const created = await page.request.post('/api/create_connection', {
       headers: { Origin: process.env.BASE_URL! },
     });

@@ -6,7 +6,9 @@
 //! - `grid`: loads the manage grid page and a plain handler returning a
 //!   body of the same size, from concurrent clients, and compares them.
 //! - `autosave`: concurrent editors saving distinct drafts, then one
-//!   shared draft, and checks that every acknowledged save is stored.
+//!   shared draft, and checks that every acknowledged save is stored. Each
+//!   pair of runs is done twice: at the wizard's pace (one save a second
+//!   at most, the autosave debounce) and with no pause between saves.
 //! - `sizes`: raw, gzip and brotli sizes of the built WASM and JS.
 //! - `memory`: the server's peak resident memory.
 
@@ -76,6 +78,10 @@ enum Command {
         editors: usize,
         #[arg(long, default_value_t = 20)]
         saves: usize,
+        /// Pause of each editor between saves when paced, in milliseconds:
+        /// the wizard's autosave debounce.
+        #[arg(long, default_value_t = app::pages::wizard::autosave::DEBOUNCE_MS)]
+        pause_ms: u32,
     },
     /// Sizes of the WASM and JS files in a built site's pkg folder.
     Sizes {
@@ -107,7 +113,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             base,
             editors,
             saves,
-        } => autosave(&database().await?, &base, editors, saves).await,
+            pause_ms,
+        } => {
+            let pool = database().await?;
+            let pause = Duration::from_millis(pause_ms.into());
+            autosave(&pool, &base, editors, saves, Some(pause)).await?;
+            autosave(&pool, &base, editors, saves, None).await
+        }
         Command::Sizes { pkg } => sizes(&pkg),
         Command::Memory { pid } => memory(pid),
     }
@@ -393,6 +405,7 @@ async fn run_editors(
     drafts: &[String],
     editors: usize,
     saves: usize,
+    pause: Option<Duration>,
 ) -> Result<(Vec<Duration>, HashMap<String, Acks>, usize), Box<dyn std::error::Error>> {
     let mut tasks = Vec::new();
     let drafts = Arc::new(drafts.to_vec());
@@ -407,7 +420,14 @@ async fn run_editors(
             let draft = drafts[editor % drafts.len()].clone();
             let mut version = current_version(&pool, &draft).await.unwrap_or(1);
             let (mut latencies, mut acks, mut conflicts) = (Vec::new(), Acks::new(), 0);
+            if let Some(pause) = pause {
+                // Spread the editors' first saves over one pause.
+                tokio::time::sleep(pause * editor as u32 / editors as u32).await;
+            }
             for attempt in 0..saves {
+                if let (Some(pause), true) = (pause, attempt > 0) {
+                    tokio::time::sleep(pause).await;
+                }
                 let name = format!("Bench editor {editor} save {attempt}");
                 let sent = Instant::now();
                 let Ok((status, body)) = save(&client, &base, &draft, version, &name).await else {
@@ -483,7 +503,12 @@ async fn autosave(
     base: &str,
     editors: usize,
     saves: usize,
+    pause: Option<Duration>,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let pace = match pause {
+        Some(pause) => format!("paced, {} ms between saves", pause.as_millis()),
+        None => "no pause between saves".to_string(),
+    };
     let client = signed_in(base).await?;
     let mut drafts = Vec::with_capacity(editors);
     for _ in 0..editors {
@@ -496,10 +521,10 @@ async fn autosave(
     }
 
     let (latencies, acks, conflicts) =
-        run_editors(pool, &client, base, &drafts, editors, saves).await?;
+        run_editors(pool, &client, base, &drafts, editors, saves, pause).await?;
     let checked = verify(pool, &acks, 1).await?;
     println!(
-        "autosave, {editors} editors on distinct drafts, {saves} saves each: p50 {:.2} ms, p99 {:.2} ms, {} requests, {conflicts} conflicts, {checked} acknowledged saves all stored",
+        "autosave ({pace}), {editors} editors on distinct drafts, {saves} saves each: p50 {:.2} ms, p99 {:.2} ms, {} requests, {conflicts} conflicts, {checked} acknowledged saves all stored",
         percentile(&latencies, 0.50).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3,
         latencies.len(),
@@ -508,10 +533,10 @@ async fn autosave(
     let shared = vec![drafts[0].clone()];
     let start_version = current_version(pool, &shared[0]).await?;
     let (latencies, acks, conflicts) =
-        run_editors(pool, &client, base, &shared, editors, saves).await?;
+        run_editors(pool, &client, base, &shared, editors, saves, pause).await?;
     let checked = verify(pool, &acks, start_version).await?;
     println!(
-        "autosave, {editors} editors on one shared draft, {saves} attempts each: p50 {:.2} ms, p99 {:.2} ms, {} requests, {conflicts} conflicts, {checked} acknowledged saves all stored",
+        "autosave ({pace}), {editors} editors on one shared draft, {saves} attempts each: p50 {:.2} ms, p99 {:.2} ms, {} requests, {conflicts} conflicts, {checked} acknowledged saves all stored",
         percentile(&latencies, 0.50).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3,
         latencies.len(),
@@ -554,7 +579,7 @@ fn sizes(pkg: &PathBuf) -> Result<(), Box<dyn std::error::Error>> {
         total = (total.0 + raw.len(), total.1 + gzip, total.2 + brotli.len());
     }
     println!(
-        "first_load_wasm_and_js: raw {} KB, gzip {} KB, brotli {} KB",
+        "all_wasm_and_js_files: raw {} KB, gzip {} KB, brotli {} KB",
         total.0 / 1024,
         total.1 / 1024,
         total.2 / 1024

@@ -205,3 +205,39 @@ where
         </Suspense>
     }
 }
+
+/// Marks the page once the browser has taken over all of it, so that
+/// end-to-end tests wait on a condition instead of a delay.
+///
+/// It sits after a page's content. Most pages render inside a Suspense
+/// that waits for the signed-in user, so the mark waits for that resource
+/// and then one more turn of the event loop, by which time the page's own
+/// content has hydrated.
+#[component]
+pub fn HydrationMark() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let user = use_session().user;
+        Effect::new(move |_| {
+            leptos::task::spawn_local(async move {
+                let _ = user.await;
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                mark_hydrated();
+            });
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn mark_hydrated() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(body) = window.document().and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+    // Timed from navigation start by the hydration benchmark.
+    if let Some(performance) = window.performance() {
+        let _ = performance.mark("hydrated");
+    }
+}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::components::layout::set_status;
+use crate::components::layout::{set_status, HydrationMark};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -14,5 +14,6 @@ pub fn NotFound() -> impl IntoView {
             <p>"If you typed the web address, check it is correct. If you followed a link, it may be out of date."</p>
             <p><A href="/">"Go to your home page"</A></p>
         </div>
+        <HydrationMark />
     }
 }
