@@ -1,6 +1,9 @@
-//! Demo accounts for trying the app locally. Loaded only into a database
-//! with no users, and only when asked (`SEED_DEMO=true` or `seed-demo`).
+//! Demo accounts for trying the app locally, and a partly filled-in draft
+//! request for the demo organisation. Loaded only into a database with no users,
+//! and only when asked (`SEED_DEMO=true` or `seed-demo`).
 
+use app::domain::content::RequestContent;
+use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -27,6 +30,49 @@ pub const DEMO_SUBSCRIBER: (&str, &str, &str) = (
     "subscriber-demo-pass",
 );
 pub const DEMO_ORGANISATION: &str = "Northshire County Council";
+
+/// The demo organisation's draft. The organisation, contacts, connection
+/// and technical sections are filled in from the sample request of that
+/// name. The datasets, use cases and most of the GDPR declaration are left
+/// for the user, so the wizard shows what is still to do.
+pub const DEMO_REQUEST: &str = "Blue Badge renewal";
+
+/// Realistic, fictional requests, also used by the end-to-end tests.
+const SAMPLE_REQUESTS: &str = include_str!("../../fixtures/sample-requests.json");
+
+/// Returns the demo draft's content, taken from the sample request named
+/// [`DEMO_REQUEST`].
+fn demo_request_content() -> Result<RequestContent, Box<dyn std::error::Error>> {
+    let samples: Value = serde_json::from_str(SAMPLE_REQUESTS)?;
+    let sample = samples["requests"]
+        .as_array()
+        .and_then(|requests| {
+            requests
+                .iter()
+                .find(|request| request["connection"]["name"] == DEMO_REQUEST)
+        })
+        .ok_or_else(|| {
+            format!("sample request '{DEMO_REQUEST}' not found in fixtures/sample-requests.json")
+        })?;
+    // The wizard keeps numbers as typed, so the connection's counts are text.
+    let mut connection = sample["connection"].clone();
+    for field in ["expected_members", "expected_calls_per_day"] {
+        if let Some(number) = connection[field].as_u64() {
+            connection[field] = Value::String(number.to_string());
+        }
+    }
+    let content = json!({
+        "organisation": sample["organisation"],
+        "contacts": sample["contacts"],
+        "connection": connection,
+        "gdpr": {
+            "controller_name": sample["gdpr"]["controller_name"],
+            "privacy_notice_url": sample["gdpr"]["privacy_notice_url"],
+        },
+        "technical": sample["technical"],
+    });
+    Ok(serde_json::from_value(content)?)
+}
 
 /// Inserts a staff user; fails on a duplicate email.
 pub async fn create_staff(
@@ -88,6 +134,22 @@ pub async fn seed_if_empty(pool: &PgPool) -> Result<bool, Box<dyn std::error::Er
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    let connection_id = Uuid::new_v4();
+    sqlx::query("INSERT INTO connections (id, organisation_id, name, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)")
+        .bind(connection_id)
+        .bind(organisation_id)
+        .bind(DEMO_REQUEST)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    app::server::requests::insert_first_revision(
+        &mut tx,
+        Uuid::new_v4(),
+        connection_id,
+        &demo_request_content()?,
+        user_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
