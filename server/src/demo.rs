@@ -3,6 +3,7 @@
 //! and only when asked (`SEED_DEMO=true` or `seed-demo`).
 
 use app::domain::content::RequestContent;
+use app::server::audit::{self, AuditEvent};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -142,12 +143,27 @@ pub async fn seed_if_empty(pool: &PgPool) -> Result<bool, Box<dyn std::error::Er
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    let revision_id = Uuid::new_v4();
     app::server::requests::insert_first_revision(
         &mut tx,
-        Uuid::new_v4(),
+        revision_id,
         connection_id,
         &demo_request_content()?,
         user_id,
+    )
+    .await?;
+    // The same event as a connection created in the app, so the draft's
+    // audit trail starts where every other one does.
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor_user_id: Some(user_id),
+            organisation_id: Some(organisation_id),
+            connection_id: Some(connection_id),
+            revision_id: Some(revision_id),
+            action: "connection.created",
+            ..Default::default()
+        },
     )
     .await?;
     tx.commit().await?;

@@ -19,6 +19,13 @@ async fn demo_seed_adds_partial_draft(pool: PgPool) {
     assert_eq!(name, demo::DEMO_REQUEST);
     assert_eq!(state, "draft");
     assert_eq!(content_name, demo::DEMO_REQUEST);
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE connection_id IS NOT NULL")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["connection.created"]);
 }
 
 #[sqlx::test(migrations = "../migrations")]
