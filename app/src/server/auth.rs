@@ -2,7 +2,10 @@
 //! here: the session names a user, and the database records which
 //! organisations that user belongs to, whatever ids the browser sends.
 
+use std::sync::{Arc, Mutex};
+
 use sqlx::PgPool;
+use tokio::sync::OnceCell;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -38,6 +41,56 @@ pub struct Member {
 impl Member {
     pub fn is_admin(&self) -> bool {
         self.role == Role::SubscriberAdmin
+    }
+}
+
+/// The signed-in user and their current membership, kept for the rest of
+/// a request once read. A page render calls several server functions that
+/// each authorise, and this spares them the same queries. Signing in, out
+/// or switching organisation drops what was kept. The server adds a fresh
+/// one to every request; without it, every call reads the database.
+#[derive(Clone, Default)]
+pub struct RequestAuth {
+    memo: Arc<Mutex<Memo>>,
+}
+
+#[derive(Default)]
+struct Memo {
+    user: Arc<OnceCell<Option<SessionUser>>>,
+    member: Arc<OnceCell<Member>>,
+}
+
+impl RequestAuth {
+    fn user_cell(&self) -> Arc<OnceCell<Option<SessionUser>>> {
+        self.lock().user.clone()
+    }
+
+    fn member_cell(&self) -> Arc<OnceCell<Member>> {
+        self.lock().member.clone()
+    }
+
+    /// Drops what was read, after the session changed.
+    fn forget(&self) {
+        *self.lock() = Memo::default();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
+        // The memo holds only finished reads, so a panic elsewhere
+        // cannot leave it half written.
+        self.memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn request_auth() -> Option<RequestAuth> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+}
+
+fn forget_request_auth() {
+    if let Some(auth) = request_auth() {
+        auth.forget();
     }
 }
 
@@ -99,6 +152,17 @@ fn session_store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// Returns the signed-in user, or `None` for a visitor.
 pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
+    match request_auth() {
+        Some(auth) => auth
+            .user_cell()
+            .get_or_try_init(|| read_user(pool))
+            .await
+            .cloned(),
+        None => read_user(pool).await,
+    }
+}
+
+async fn read_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
     let session = session().await?;
     let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
         return Ok(None);
@@ -163,8 +227,19 @@ pub async fn membership_role(
 
 /// Returns the signed-in subscriber user and their current organisation.
 /// The organisation comes from the session and is checked against the
-/// user's memberships on every call.
+/// user's memberships on every request.
 pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
+    match request_auth() {
+        Some(auth) => auth
+            .member_cell()
+            .get_or_try_init(|| read_member(pool))
+            .await
+            .cloned(),
+        None => read_member(pool).await,
+    }
+}
+
+async fn read_member(pool: &PgPool) -> Result<Member, AppError> {
     let user = require_user(pool).await?;
     if user.is_staff() {
         return Err(AppError::Forbidden(
@@ -219,6 +294,7 @@ async fn first_organisation(pool: &PgPool, user_id: Uuid) -> Result<Uuid, AppErr
 /// Signs a user in: a new session id (so an id planted before sign-in is
 /// worthless), then the user and organisation are stored in it.
 pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Result<(), AppError> {
+    forget_request_auth();
     let session = session().await?;
     session.cycle_id().await.map_err(|error| {
         tracing::error!(error = %error, "session id rotation failed");
@@ -232,10 +308,12 @@ pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Resu
 }
 
 pub async fn set_organisation(session: &Session, organisation_id: Uuid) -> Result<(), AppError> {
+    forget_request_auth();
     insert(session, ORGANISATION_ID_KEY, organisation_id).await
 }
 
 pub async fn end_session() -> Result<(), AppError> {
+    forget_request_auth();
     let session = session().await?;
     session.flush().await.map_err(|error| {
         tracing::error!(error = %error, "session deletion failed");

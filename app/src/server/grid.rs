@@ -43,7 +43,8 @@ const COLUMNS: &str = "
            to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), u.display_name,
            r.number > 1 OR r.ever_submitted,
            sd.revision_number, ld.revision_number,
-           extract(day FROM now() - coalesce(r.submitted_at, r.updated_at))::int";
+           extract(day FROM now() - coalesce(r.submitted_at, r.updated_at))::int,
+           count(*) OVER ()";
 
 type Row = (
     Uuid,
@@ -58,6 +59,7 @@ type Row = (
     Option<i32>,
     Option<i32>,
     i32,
+    i64,
 );
 
 /// Adds the WHERE clause: the organisation (or, for staff, connections
@@ -156,16 +158,19 @@ pub async fn page(
     mut query: GridQuery,
     role: Role,
 ) -> Result<GridPage, AppError> {
-    let mut count = QueryBuilder::new("SELECT count(*)");
-    count.push(FROM);
-    push_filters(&mut count, organisation_id, &query);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    query.page = query.page.min(page_count(total, query.page_size));
-
-    let rows: Vec<Row> = page_query("", organisation_id, &query)
-        .build_query_as()
-        .fetch_all(pool)
-        .await?;
+    // Each row carries the number of matching rows, so one query serves
+    // a page inside the range. A page past the end comes back empty and
+    // is moved to the last page.
+    let mut rows = read_page(pool, organisation_id, &query).await?;
+    let mut total = rows.first().map_or(0, |row| row.12);
+    if rows.is_empty() && query.page > 1 {
+        let mut count = QueryBuilder::new("SELECT count(*)");
+        count.push(FROM);
+        push_filters(&mut count, organisation_id, &query);
+        total = count.build_query_scalar().fetch_one(pool).await?;
+        query.page = query.page.min(page_count(total, query.page_size));
+        rows = read_page(pool, organisation_id, &query).await?;
+    }
     let rows = rows.into_iter().filter_map(to_row).collect();
     Ok(GridPage {
         rows,
@@ -173,6 +178,17 @@ pub async fn page(
         query,
         role,
     })
+}
+
+async fn read_page(
+    pool: &PgPool,
+    organisation_id: Option<Uuid>,
+    query: &GridQuery,
+) -> Result<Vec<Row>, AppError> {
+    Ok(page_query("", organisation_id, query)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?)
 }
 
 /// Returns the plan of the page query, from `EXPLAIN (FORMAT JSON)`, so
@@ -203,6 +219,7 @@ fn to_row(row: Row) -> Option<GridRow> {
         sandbox_revision,
         live_revision,
         age_days,
+        _total,
     ) = row;
     let Some(state) = State::parse(&state) else {
         tracing::error!(connection_id = %connection_id, "working revision has an unknown state");
