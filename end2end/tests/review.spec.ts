@@ -61,6 +61,25 @@ test('staff ask for changes and the subscriber resubmits', async ({ browser }) =
   await expect(page.getByTestId('deployment-sandbox').getByTestId('token-last-four')).toHaveText(`ending in ${token!.slice(-4)}`);
   await expect(page.getByTestId('connection-token')).toHaveCount(0);
 
+  // The admin rotates the client secret; the old one keeps working for the overlap.
+  const sandbox = page.getByTestId('deployment-sandbox');
+  const oldLastFour = (await sandbox.getByTestId('secret-last-four').textContent())!.slice(-4);
+  await sandbox.getByLabel('Overlap (hours)').fill('800');
+  await sandbox.getByRole('button', { name: 'Rotate sandbox client secret' }).click();
+  await expect(sandbox.getByText('at most 720 hours')).toBeVisible();
+  await sandbox.getByLabel('Overlap (hours)').fill('2');
+  await sandbox.getByRole('button', { name: 'Rotate sandbox client secret' }).click();
+  const newSecret = page.getByTestId('new-client-secret');
+  await expect(newSecret).toHaveText(/^cms_/);
+  await expect(page.getByTestId('rotated-secret')).toContainText(`The old secret ending in ${oldLastFour} works until`);
+  const secret = await newSecret.textContent();
+  await screenshot(page, 'secret-rotated');
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(sandbox.getByTestId('secret-last-four')).toHaveText(`ending in ${secret!.slice(-4)}`);
+  await expect(sandbox.getByTestId('retiring-secret')).toContainText(`ending in ${oldLastFour}, works until`);
+  await expect(page.getByTestId('new-client-secret')).toHaveCount(0);
+
   // Promotion to live, then an edit that leaves the live revision in effect.
   await page.getByLabel('Summary of your sandbox tests').fill('All referral scenarios pass on the sandbox.');
   await page.getByRole('button', { name: 'Request promotion' }).click();

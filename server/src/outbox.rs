@@ -188,9 +188,14 @@ impl Outbox {
     }
 
     /// Sends due emails every [`POLL_INTERVAL`] until `shutdown` turns
-    /// true; a pass in progress finishes first.
+    /// true; a pass in progress finishes first. Before each pass it records
+    /// the client secrets whose rotation overlap has ended, so that their
+    /// notifications go out in the same pass.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
+            if let Err(error) = app::server::deployments::record_expired_secrets(&self.pool).await {
+                tracing::warn!(error = %error, "failed to record expired client secrets; retrying at the next poll");
+            }
             if let Err(error) = self.deliver_due().await {
                 tracing::warn!(error = %error, "failed to read the email outbox; retrying at the next poll");
             }

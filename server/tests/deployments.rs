@@ -232,3 +232,189 @@ async fn edit_of_live_keeps_deployment(pool: PgPool) {
         409
     );
 }
+
+async fn rotate(browser: &common::Browser, id: &str, overlap_hours: &str) -> reqwest::Response {
+    browser
+        .form(
+            "rotate_client_secret",
+            &[
+                ("connection_id", id),
+                ("environment", "sandbox"),
+                ("overlap_hours", overlap_hours),
+            ],
+        )
+        .await
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn rotated_secret_overlaps_then_expires(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let (subscriber, _, id) = deployed(&app).await;
+
+    let early = rotate(&subscriber, &id, "24").await;
+    assert_eq!(early.status(), 409);
+    assert!(early
+        .text()
+        .await
+        .unwrap()
+        .contains("Show the credentials once"));
+
+    let revealed: serde_json::Value = subscriber
+        .form(
+            "reveal_credentials",
+            &[("connection_id", id.as_str()), ("environment", "sandbox")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = revealed["client_secret"].as_str().unwrap().to_string();
+
+    for (overlap, message) in [
+        ("721", "at most 720 hours"),
+        ("a day", "whole number of hours"),
+        ("-1", "whole number of hours"),
+    ] {
+        let rejected = rotate(&subscriber, &id, overlap).await;
+        assert_eq!(rejected.status(), 422, "{overlap}");
+        assert!(
+            rejected.text().await.unwrap().contains(message),
+            "{overlap}"
+        );
+    }
+
+    let rotated = rotate(&subscriber, &id, "24").await;
+    assert_eq!(rotated.status(), 200);
+    let rotated: serde_json::Value = rotated.json().await.unwrap();
+    let second = rotated["client_secret"].as_str().unwrap().to_string();
+    assert!(second.starts_with("cms_"), "{second}");
+    assert_ne!(second, first);
+    assert_eq!(rotated["old_last_four"], first[first.len() - 4..]);
+    let hours_left = count(
+        &pool,
+        "SELECT round(extract(epoch FROM expires_at - now()) / 3600)::bigint FROM credentials
+         WHERE kind = 'client_secret' AND expires_at IS NOT NULL",
+    )
+    .await;
+    assert_eq!(hours_left, 24, "the old secret works for the overlap");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT secret_hash FROM credentials")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(
+        stored.iter().all(|hash| !hash.contains(&second[4..])),
+        "only hashes are stored"
+    );
+
+    let list: serde_json::Value = subscriber
+        .form("list_deployments", &[("connection_id", id.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["secret_last_four"], second[second.len() - 4..]);
+    assert_eq!(
+        list[0]["retiring_secret"]["last_four"],
+        first[first.len() - 4..]
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'credentials.secret_rotated'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM notifications WHERE message LIKE '%rotated the sandbox client secret%'"
+        )
+        .await,
+        1
+    );
+
+    // A second rotation with no overlap stops both older secrets now.
+    assert_eq!(rotate(&subscriber, &id, "0").await.status(), 200);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM credentials WHERE kind = 'client_secret' AND expires_at <= now()"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        app::server::deployments::record_expired_secrets(&pool)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        app::server::deployments::record_expired_secrets(&pool)
+            .await
+            .unwrap(),
+        0,
+        "each expiry is recorded once"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'credentials.secret_expired'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM email_outbox WHERE body LIKE '%stopped working%'"
+        )
+        .await,
+        2
+    );
+    let list: serde_json::Value = subscriber
+        .form("list_deployments", &[("connection_id", id.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["retiring_secret"], serde_json::Value::Null);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn suspended_secret_cannot_rotate(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let (subscriber, _, id) = deployed(&app).await;
+    let revealed = subscriber
+        .form(
+            "reveal_credentials",
+            &[("connection_id", id.as_str()), ("environment", "sandbox")],
+        )
+        .await;
+    assert_eq!(revealed.status(), 200);
+    // Only a live connection can be suspended; this one is in the
+    // sandbox, so the suspension is written as staff would leave it.
+    sqlx::query("UPDATE revisions SET state = 'suspended'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE credentials SET disabled_at = now()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rejected = rotate(&subscriber, &id, "24").await;
+    assert_eq!(rejected.status(), 409);
+    assert!(rejected.text().await.unwrap().contains("suspended"));
+    let list: serde_json::Value = subscriber
+        .form("list_deployments", &[("connection_id", id.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["disabled"], true);
+}

@@ -292,6 +292,21 @@ fn rows() -> Vec<Row> {
             },
             MEMBERS_ALLOWED,
         ),
+        // Whether the admin gets 200 or 409 depends on whether a reveal
+        // ran first; either way only the admin passes authorisation.
+        row(
+            "rotate_client_secret",
+            Fresh::Nothing,
+            true,
+            |ids| {
+                form(&[
+                    ("connection_id", ids.deployed.as_str()),
+                    ("environment", "sandbox"),
+                    ("overlap_hours", "1"),
+                ])
+            },
+            ADMINS_ALLOWED,
+        ),
         // A draft cannot be promoted, so members get 409.
         row(
             "request_promotion",

@@ -105,22 +105,12 @@ pub async fn show_api_key(key_id: Uuid) -> Result<IssuedApiKey, AppError> {
 /// (blank means the default of 24).
 #[server(endpoint = "rotate_api_key")]
 pub async fn rotate_api_key(key_id: Uuid, overlap_hours: String) -> Result<IssuedApiKey, AppError> {
-    use crate::domain::api_keys::{overlap, DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS};
+    use crate::domain::rotation::parse_overlap;
     use crate::server::{api_keys, auth, state::pool};
     let pool = pool()?;
     let member = auth::require_member_admin(&pool).await?;
-    let text = overlap_hours.trim();
-    let hours = if text.is_empty() {
-        DEFAULT_OVERLAP_HOURS
-    } else {
-        text.parse::<u32>().map_err(|_| {
-            AppError::field(
-                "overlap_hours",
-                format!("Enter the overlap as a whole number of hours from 0 to {MAX_OVERLAP_HOURS}, such as 24"),
-            )
-        })?
-    };
-    let overlap = overlap(hours).map_err(|message| AppError::field("overlap_hours", message))?;
+    let overlap = parse_overlap(&overlap_hours)
+        .map_err(|message| AppError::field("overlap_hours", message))?;
     api_keys::rotate(&pool, &member, key_id, overlap).await
 }
 

@@ -21,8 +21,28 @@ pub struct DeploymentView {
     /// `None` until the subscriber has opened the credentials.
     pub token_last_four: Option<String>,
     pub secret_last_four: Option<String>,
+    /// The client secret replaced by the last rotation, while it still
+    /// works: its last four characters and when it stops (UTC).
+    pub retiring_secret: Option<RetiringSecret>,
     /// True while the connection is suspended.
     pub disabled: bool,
+}
+
+/// An old client secret that works until the end of its overlap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetiringSecret {
+    pub last_four: String,
+    pub expires_at: String,
+}
+
+/// A new client secret in plain text, returned once by a rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotatedSecret {
+    pub environment: Environment,
+    pub client_secret: String,
+    /// The secret it replaces, which works until `old_expires_at` (UTC).
+    pub old_last_four: String,
+    pub old_expires_at: String,
 }
 
 /// Secrets in plain text, returned once.
@@ -53,6 +73,24 @@ pub async fn reveal_credentials(
     let pool = pool()?;
     let member = auth::require_member(&pool).await?;
     deployments::reveal(&pool, &member, connection_id, environment).await
+}
+
+/// Issues a new OAuth2 client secret for a deployment. The old one keeps
+/// working for `overlap_hours` (blank means the default of 24, at most
+/// 720). Organisation admins only.
+#[server(endpoint = "rotate_client_secret")]
+pub async fn rotate_client_secret(
+    connection_id: Uuid,
+    environment: Environment,
+    overlap_hours: String,
+) -> Result<RotatedSecret, AppError> {
+    use crate::domain::rotation::parse_overlap;
+    use crate::server::{auth, deployments, state::pool};
+    let pool = pool()?;
+    let member = auth::require_member_admin(&pool).await?;
+    let overlap = parse_overlap(&overlap_hours)
+        .map_err(|message| AppError::field("overlap_hours", message))?;
+    deployments::rotate_secret(&pool, &member, connection_id, environment, overlap).await
 }
 
 /// Asks staff to promote the sandbox deployment to live.

@@ -6,13 +6,9 @@
 //! once and cannot be rotated.
 
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-/// Overlap used when the user does not choose one, in hours.
-pub const DEFAULT_OVERLAP_HOURS: u32 = 24;
-
-/// Maximum overlap, in hours (30 days).
-pub const MAX_OVERLAP_HOURS: u32 = 30 * 24;
+pub use super::rotation::{overlap, DEFAULT_OVERLAP_HOURS, MAX_OVERLAP_HOURS};
 
 /// Maximum length of a key name, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
@@ -181,17 +177,6 @@ impl KeyFacts {
     }
 }
 
-/// Checks a chosen overlap and returns it as a duration. Zero stops the old
-/// key at once.
-pub fn overlap(hours: u32) -> Result<Duration, String> {
-    if hours > MAX_OVERLAP_HOURS {
-        return Err(format!(
-            "Choose an overlap of at most {MAX_OVERLAP_HOURS} hours (30 days); {hours} hours is too long."
-        ));
-    }
-    Ok(Duration::hours(i64::from(hours)))
-}
-
 /// Checks a key name and returns it trimmed.
 pub fn check_name(name: &str) -> Result<String, String> {
     let name = name.trim();
@@ -214,6 +199,7 @@ pub fn check_name(name: &str) -> Result<String, String> {
 mod tests {
     use super::*;
     use time::macros::datetime;
+    use time::Duration;
 
     const NOW: OffsetDateTime = datetime!(2026-12-04 12:00 UTC);
 
@@ -302,16 +288,6 @@ mod tests {
                 "{status:?}"
             );
         }
-    }
-
-    #[test]
-    fn overlap_bounds() {
-        assert_eq!(overlap(0), Ok(Duration::ZERO));
-        assert_eq!(overlap(DEFAULT_OVERLAP_HOURS), Ok(Duration::hours(24)));
-        assert_eq!(overlap(30 * 24), Ok(Duration::days(30)));
-        let too_long = overlap(31 * 24).unwrap_err();
-        assert!(too_long.contains("at most 720 hours"), "{too_long}");
-        assert!(too_long.contains("744 hours"), "{too_long}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Domain rules with no I/O: request content, validation, the lifecycle
-//! state machine, revision diffs, API key rules. Shared by the browser and the server.
+//! state machine, revision diffs, API key and secret rotation rules. Shared by the browser and the server.
 
 pub mod api_keys;
 pub mod catalogue;
@@ -8,5 +8,6 @@ pub mod diff;
 pub mod environment;
 pub mod grid;
 pub mod lifecycle;
+pub mod rotation;
 pub mod section;
 pub mod validation;

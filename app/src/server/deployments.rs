@@ -4,15 +4,17 @@
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::api::deployments::{DeploymentView, RevealedSecrets};
+use crate::api::deployments::{DeploymentView, RetiringSecret, RevealedSecrets, RotatedSecret};
 use crate::domain::content::RequestContent;
 use crate::domain::environment::Environment;
 use crate::domain::lifecycle::State;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::auth::Member;
+use crate::server::review::notify_organisation;
 use crate::server::tokens;
 
 /// Base URL of the operator's API in an environment.
@@ -87,7 +89,6 @@ pub async fn set_disabled(
 }
 
 type DeploymentRow = (
-    Uuid,
     String,
     i32,
     i64,
@@ -98,19 +99,28 @@ type DeploymentRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
+    Option<String>,
     bool,
 );
 
+/// Lists a connection's deployments with the last four characters of
+/// their current credentials, and the client secret replaced by the last
+/// rotation while it still works.
 pub async fn list(
     pool: &PgPool,
     organisation_id: Uuid,
     connection_id: Uuid,
 ) -> Result<Vec<DeploymentView>, AppError> {
     let rows: Vec<DeploymentRow> = sqlx::query_as(
-        "SELECT d.id, d.environment, d.revision_number, d.nid, d.client_id, d.api_base_url, d.callback_url,
+        "SELECT d.environment, d.revision_number, d.nid, d.client_id, d.api_base_url, d.callback_url,
                 d.whitelisted, to_char(d.deployed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
-                max(cr.last_four) FILTER (WHERE cr.kind = 'connection_token'),
-                max(cr.last_four) FILTER (WHERE cr.kind = 'client_secret'),
+                max(cr.last_four) FILTER (WHERE cr.kind = 'connection_token' AND cr.expires_at IS NULL),
+                max(cr.last_four) FILTER (WHERE cr.kind = 'client_secret' AND cr.expires_at IS NULL),
+                (array_agg(cr.last_four ORDER BY cr.expires_at DESC)
+                    FILTER (WHERE cr.kind = 'client_secret' AND cr.expires_at > now()))[1],
+                to_char(max(cr.expires_at) FILTER (WHERE cr.kind = 'client_secret' AND cr.expires_at > now())
+                    AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
                 bool_or(cr.disabled_at IS NOT NULL) IS TRUE
          FROM deployments d
          JOIN connections c ON c.id = d.connection_id
@@ -126,7 +136,6 @@ pub async fn list(
         .into_iter()
         .filter_map(|row| {
             let (
-                _,
                 environment,
                 revision_number,
                 nid,
@@ -137,8 +146,17 @@ pub async fn list(
                 deployed_at,
                 token_last_four,
                 secret_last_four,
+                retiring_last_four,
+                retiring_expires_at,
                 disabled,
             ) = row;
+            let retiring_secret =
+                retiring_last_four
+                    .zip(retiring_expires_at)
+                    .map(|(last_four, expires_at)| RetiringSecret {
+                        last_four,
+                        expires_at,
+                    });
             Some(DeploymentView {
                 environment: Environment::parse(&environment)?,
                 revision_number,
@@ -150,6 +168,7 @@ pub async fn list(
                 deployed_at,
                 token_last_four,
                 secret_last_four,
+                retiring_secret,
                 disabled,
             })
         })
@@ -237,4 +256,197 @@ pub async fn reveal(
         connection_token,
         client_secret,
     })
+}
+
+/// Formats a time as the credentials panel shows it, in UTC.
+fn utc_text(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
+        .unwrap_or_default()
+}
+
+/// Issues a new client secret for a deployment whose secrets were shown.
+/// The secret in use keeps working until the end of `overlap`, and a
+/// secret still in the overlap of an earlier rotation stops now. The
+/// rotation is audited and every user of the organisation is notified.
+pub async fn rotate_secret(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    environment: Environment,
+    overlap: Duration,
+) -> Result<RotatedSecret, AppError> {
+    use crate::domain::rotation::rotate_secret;
+
+    let mut tx = pool.begin().await?;
+    let row: Option<(Uuid, String, Option<String>, OffsetDateTime)> = sqlx::query_as(
+        "SELECT d.id, (SELECT state FROM revisions WHERE connection_id = d.connection_id ORDER BY number DESC LIMIT 1),
+                c.name, now()
+         FROM deployments d JOIN connections c ON c.id = d.connection_id
+         WHERE d.connection_id = $1 AND c.organisation_id = $2 AND d.environment = $3
+         FOR UPDATE OF d",
+    )
+    .bind(connection_id)
+    .bind(member.organisation_id)
+    .bind(environment.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (deployment_id, state, name, now) = row.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "This connection is not deployed on {}.",
+            environment.label()
+        ))
+    })?;
+    if State::parse(&state) == Some(State::Suspended) {
+        return Err(AppError::Conflict(
+            "This connection is suspended, so its credentials are disabled and cannot be rotated."
+                .into(),
+        ));
+    }
+    let current: Option<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, last_four FROM credentials
+         WHERE deployment_id = $1 AND kind = 'client_secret' AND expires_at IS NULL",
+    )
+    .bind(deployment_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (current_id, old_last_four) = current.ok_or_else(|| {
+        AppError::Conflict("Show the credentials once before you rotate the client secret.".into())
+    })?;
+    let earlier: Option<OffsetDateTime> = sqlx::query_scalar(
+        "SELECT max(expires_at) FROM credentials
+         WHERE deployment_id = $1 AND kind = 'client_secret' AND expires_at > $2",
+    )
+    .bind(deployment_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let plan = rotate_secret(now, overlap, earlier);
+    if plan.end_earlier_overlap {
+        sqlx::query(
+            "UPDATE credentials SET expires_at = $2
+             WHERE deployment_id = $1 AND kind = 'client_secret' AND expires_at > $2",
+        )
+        .bind(deployment_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE credentials SET expires_at = $2 WHERE id = $1")
+        .bind(current_id)
+        .bind(plan.current_expires_at)
+        .execute(&mut *tx)
+        .await?;
+    let client_secret = format!("cms_{}", tokens::random_token());
+    let new_last_four = client_secret[client_secret.len() - 4..].to_string();
+    sqlx::query(
+        "INSERT INTO credentials (id, deployment_id, kind, secret_hash, last_four, issued_by, rotated_from)
+         VALUES ($1, $2, 'client_secret', $3, $4, $5, $6)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(deployment_id)
+    .bind(tokens::sha256_hex(&client_secret))
+    .bind(&new_last_four)
+    .bind(member.user.id)
+    .bind(current_id)
+    .execute(&mut *tx)
+    .await?;
+    let old_expires_at = utc_text(plan.current_expires_at);
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor_user_id: Some(member.user.id),
+            organisation_id: Some(member.organisation_id),
+            connection_id: Some(connection_id),
+            action: "credentials.secret_rotated",
+            before: Some(
+                json!({ "environment": environment.as_str(), "secret_last_four": old_last_four }),
+            ),
+            after: Some(json!({
+                "environment": environment.as_str(),
+                "secret_last_four": new_last_four,
+                "old_secret_expires_at": old_expires_at,
+                "overlap_hours": overlap.whole_hours(),
+                "earlier_overlap_ended": plan.end_earlier_overlap,
+            })),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let name = name.unwrap_or_else(|| "Untitled connection".into());
+    notify_organisation(
+        &mut tx,
+        member.organisation_id,
+        connection_id,
+        &format!(
+            "{} rotated the {} client secret of {name}. The old secret ending in {old_last_four} works until {old_expires_at} UTC.",
+            member.user.display_name,
+            environment.label().to_lowercase(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RotatedSecret {
+        environment,
+        client_secret,
+        old_last_four,
+        old_expires_at,
+    })
+}
+
+/// Records every old client secret whose overlap has ended: an audit
+/// event and a notification to the organisation for each, written once.
+/// Returns how many were recorded. Safe to run from several servers at
+/// once: each expiry is claimed by one of them.
+pub async fn record_expired_secrets(pool: &PgPool) -> Result<usize, AppError> {
+    let mut tx = pool.begin().await?;
+    let expired: Vec<(Uuid, Uuid, String, String, Option<String>, OffsetDateTime)> =
+        sqlx::query_as(
+            "WITH due AS (
+                 SELECT id FROM credentials
+                 WHERE expires_at <= now() AND expiry_recorded_at IS NULL
+                 ORDER BY expires_at LIMIT 100
+                 FOR UPDATE SKIP LOCKED
+             )
+             UPDATE credentials cr SET expiry_recorded_at = now()
+             FROM due, deployments d, connections c
+             WHERE cr.id = due.id AND d.id = cr.deployment_id AND c.id = d.connection_id
+             RETURNING c.id, c.organisation_id, d.environment, cr.last_four, c.name, cr.expires_at",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    for (connection_id, organisation_id, environment, last_four, name, expires_at) in &expired {
+        let environment = Environment::parse(environment).unwrap_or(Environment::Sandbox);
+        audit::record(
+            &mut tx,
+            AuditEvent {
+                organisation_id: Some(*organisation_id),
+                connection_id: Some(*connection_id),
+                action: "credentials.secret_expired",
+                after: Some(json!({
+                    "environment": environment.as_str(),
+                    "secret_last_four": last_four,
+                    "expired_at": utc_text(*expires_at),
+                })),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let name = name.as_deref().unwrap_or("Untitled connection");
+        notify_organisation(
+            &mut tx,
+            *organisation_id,
+            *connection_id,
+            &format!(
+                "The old {} client secret of {name}, ending in {last_four}, stopped working at {} UTC.",
+                environment.label().to_lowercase(),
+                utc_text(*expires_at),
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(expired.len())
 }
