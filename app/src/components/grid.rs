@@ -301,7 +301,7 @@ fn GridTable(page: GridPage, scope: Scope, path: String, actions: GridActions) -
                         let organisation_name = row.organisation_name.clone();
                         view! {
                             <tr data-testid="grid-row">
-                                <th scope="row"><A href=link>{name}</A></th>
+                                <th scope="row"><a href=link>{name}</a></th>
                                 {staff.then(|| view! { <td>{organisation_name}</td> })}
                                 <td><span class=row.state.css_class()>{row.state.label()}</span></td>
                                 <td>{row.deployment_summary()}</td>
