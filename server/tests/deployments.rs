@@ -246,6 +246,15 @@ async fn rotate(browser: &common::Browser, id: &str, overlap_hours: &str) -> req
         .await
 }
 
+async fn deployments(browser: &common::Browser, id: &str) -> serde_json::Value {
+    browser
+        .form("list_deployments", &[("connection_id", id)])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
@@ -310,12 +319,7 @@ async fn rotated_secret_overlaps_then_expires(pool: PgPool) {
         "only hashes are stored"
     );
 
-    let list: serde_json::Value = subscriber
-        .form("list_deployments", &[("connection_id", id.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = deployments(&subscriber, &id).await;
     assert_eq!(list[0]["secret_last_four"], second[second.len() - 4..]);
     assert_eq!(
         list[0]["retiring_secret"]["last_four"],
@@ -377,12 +381,7 @@ async fn rotated_secret_overlaps_then_expires(pool: PgPool) {
         .await,
         2
     );
-    let list: serde_json::Value = subscriber
-        .form("list_deployments", &[("connection_id", id.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = deployments(&subscriber, &id).await;
     assert_eq!(list[0]["retiring_secret"], serde_json::Value::Null);
 }
 
@@ -410,11 +409,6 @@ async fn suspended_secret_cannot_rotate(pool: PgPool) {
     let rejected = rotate(&subscriber, &id, "24").await;
     assert_eq!(rejected.status(), 409);
     assert!(rejected.text().await.unwrap().contains("suspended"));
-    let list: serde_json::Value = subscriber
-        .form("list_deployments", &[("connection_id", id.as_str())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = deployments(&subscriber, &id).await;
     assert_eq!(list[0]["disabled"], true);
 }

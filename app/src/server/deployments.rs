@@ -175,18 +175,26 @@ pub async fn list(
         .collect())
 }
 
-/// Issues and returns the connection token and client secret of a
-/// deployment. Works once: afterwards only the last four characters are
-/// kept.
-pub async fn reveal(
-    pool: &PgPool,
+/// A deployment locked for a credential change, with its connection's
+/// name and the database's clock.
+struct LockedDeployment {
+    id: Uuid,
+    connection_name: Option<String>,
+    now: OffsetDateTime,
+}
+
+/// Locks the caller's deployment in `environment` for the rest of the
+/// transaction. Fails when the connection is not deployed there, or is
+/// suspended, because its credentials are then disabled.
+async fn lock_deployment(
+    conn: &mut PgConnection,
     member: &Member,
     connection_id: Uuid,
     environment: Environment,
-) -> Result<RevealedSecrets, AppError> {
-    let mut tx = pool.begin().await?;
-    let row: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT d.id, (SELECT state FROM revisions WHERE connection_id = d.connection_id ORDER BY number DESC LIMIT 1)
+) -> Result<LockedDeployment, AppError> {
+    let row: Option<(Uuid, String, Option<String>, OffsetDateTime)> = sqlx::query_as(
+        "SELECT d.id, (SELECT state FROM revisions WHERE connection_id = d.connection_id ORDER BY number DESC LIMIT 1),
+                c.name, now()
          FROM deployments d JOIN connections c ON c.id = d.connection_id
          WHERE d.connection_id = $1 AND c.organisation_id = $2 AND d.environment = $3
          FOR UPDATE OF d",
@@ -194,9 +202,9 @@ pub async fn reveal(
     .bind(connection_id)
     .bind(member.organisation_id)
     .bind(environment.as_str())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(conn)
     .await?;
-    let (deployment_id, state) = row.ok_or_else(|| {
+    let (id, state, connection_name, now) = row.ok_or_else(|| {
         AppError::NotFound(format!(
             "This connection is not deployed on {}.",
             environment.label()
@@ -207,6 +215,26 @@ pub async fn reveal(
             "This connection is suspended, so its credentials are disabled.".into(),
         ));
     }
+    Ok(LockedDeployment {
+        id,
+        connection_name,
+        now,
+    })
+}
+
+/// Issues and returns the connection token and client secret of a
+/// deployment. Works once: afterwards only the last four characters are
+/// kept.
+pub async fn reveal(
+    pool: &PgPool,
+    member: &Member,
+    connection_id: Uuid,
+    environment: Environment,
+) -> Result<RevealedSecrets, AppError> {
+    let mut tx = pool.begin().await?;
+    let deployment_id = lock_deployment(&mut tx, member, connection_id, environment)
+        .await?
+        .id;
     let issued: i64 =
         sqlx::query_scalar("SELECT count(*) FROM credentials WHERE deployment_id = $1")
             .bind(deployment_id)
@@ -281,30 +309,11 @@ pub async fn rotate_secret(
     use crate::domain::rotation::rotate_secret;
 
     let mut tx = pool.begin().await?;
-    let row: Option<(Uuid, String, Option<String>, OffsetDateTime)> = sqlx::query_as(
-        "SELECT d.id, (SELECT state FROM revisions WHERE connection_id = d.connection_id ORDER BY number DESC LIMIT 1),
-                c.name, now()
-         FROM deployments d JOIN connections c ON c.id = d.connection_id
-         WHERE d.connection_id = $1 AND c.organisation_id = $2 AND d.environment = $3
-         FOR UPDATE OF d",
-    )
-    .bind(connection_id)
-    .bind(member.organisation_id)
-    .bind(environment.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (deployment_id, state, name, now) = row.ok_or_else(|| {
-        AppError::NotFound(format!(
-            "This connection is not deployed on {}.",
-            environment.label()
-        ))
-    })?;
-    if State::parse(&state) == Some(State::Suspended) {
-        return Err(AppError::Conflict(
-            "This connection is suspended, so its credentials are disabled and cannot be rotated."
-                .into(),
-        ));
-    }
+    let LockedDeployment {
+        id: deployment_id,
+        connection_name: name,
+        now,
+    } = lock_deployment(&mut tx, member, connection_id, environment).await?;
     let current: Option<(Uuid, String)> = sqlx::query_as(
         "SELECT id, last_four FROM credentials
          WHERE deployment_id = $1 AND kind = 'client_secret' AND expires_at IS NULL",
