@@ -292,8 +292,8 @@ fn rows() -> Vec<Row> {
             },
             MEMBERS_ALLOWED,
         ),
-        // Whether the admin gets 200 or 409 depends on whether a reveal
-        // ran first; either way only the admin passes authorisation.
+        // The admin gets 200 or 409, depending on whether a reveal ran
+        // first. Either way, only the admin passes authorisation.
         row(
             "rotate_client_secret",
             Fresh::Nothing,
