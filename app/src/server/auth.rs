@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use sqlx::PgPool;
-use tokio::sync::OnceCell;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -46,9 +45,12 @@ impl Member {
 
 /// The signed-in user and their current membership, kept for the rest of
 /// a request once read. A page render calls several server functions that
-/// each authorise, and this spares them the same queries. Signing in, out
-/// or switching organisation drops what was kept. The server adds a fresh
-/// one to every request; without it, every call reads the database.
+/// each authorise, and this spares the later ones the same queries. Calls
+/// that start together may each read the database: none waits for
+/// another, so no call can stall on a read that another left unfinished.
+/// Signing in, out or switching organisation drops what was kept. The
+/// server adds a fresh one to every request; without it, every call reads
+/// the database.
 #[derive(Clone, Default)]
 pub struct RequestAuth {
     memo: Arc<Mutex<Memo>>,
@@ -56,17 +58,25 @@ pub struct RequestAuth {
 
 #[derive(Default)]
 struct Memo {
-    user: Arc<OnceCell<Option<SessionUser>>>,
-    member: Arc<OnceCell<Member>>,
+    user: Option<Option<SessionUser>>,
+    member: Option<Member>,
 }
 
 impl RequestAuth {
-    fn user_cell(&self) -> Arc<OnceCell<Option<SessionUser>>> {
+    fn user(&self) -> Option<Option<SessionUser>> {
         self.lock().user.clone()
     }
 
-    fn member_cell(&self) -> Arc<OnceCell<Member>> {
+    fn keep_user(&self, user: &Option<SessionUser>) {
+        self.lock().user = Some(user.clone());
+    }
+
+    fn member(&self) -> Option<Member> {
         self.lock().member.clone()
+    }
+
+    fn keep_member(&self, member: &Member) {
+        self.lock().member = Some(member.clone());
     }
 
     /// Drops what was read, after the session changed.
@@ -152,14 +162,15 @@ fn session_store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// Returns the signed-in user, or `None` for a visitor.
 pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
-    match request_auth() {
-        Some(auth) => auth
-            .user_cell()
-            .get_or_try_init(|| read_user(pool))
-            .await
-            .cloned(),
-        None => read_user(pool).await,
+    let auth = request_auth();
+    if let Some(user) = auth.as_ref().and_then(RequestAuth::user) {
+        return Ok(user);
     }
+    let user = read_user(pool).await?;
+    if let Some(auth) = auth {
+        auth.keep_user(&user);
+    }
+    Ok(user)
 }
 
 async fn read_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
@@ -229,14 +240,15 @@ pub async fn membership_role(
 /// The organisation comes from the session and is checked against the
 /// user's memberships on every request.
 pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
-    match request_auth() {
-        Some(auth) => auth
-            .member_cell()
-            .get_or_try_init(|| read_member(pool))
-            .await
-            .cloned(),
-        None => read_member(pool).await,
+    let auth = request_auth();
+    if let Some(member) = auth.as_ref().and_then(RequestAuth::member) {
+        return Ok(member);
     }
+    let member = read_member(pool).await?;
+    if let Some(auth) = auth {
+        auth.keep_member(&member);
+    }
+    Ok(member)
 }
 
 async fn read_member(pool: &PgPool) -> Result<Member, AppError> {
