@@ -8,16 +8,6 @@ use axum::response::{IntoResponse, Response};
 
 use app::error::AppError;
 
-/// Gives the request an empty per-request memo of the signed-in user, so
-/// the server functions that one page render calls read the user and
-/// their membership once.
-pub async fn request_auth(mut request: Request) -> Request {
-    request
-        .extensions_mut()
-        .insert(app::server::auth::RequestAuth::default());
-    request
-}
-
 /// Rejects a state-changing request whose `Origin` (or, failing that,
 /// `Referer`) is not this site. With `SameSite=Lax` cookies this stops
 /// cross-site request forgery.

@@ -102,7 +102,6 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-        .layer(axum::middleware::map_request(middleware::request_auth))
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn(middleware::check_origin))
         .layer(axum::middleware::from_fn(move |request, next| {

@@ -2,8 +2,6 @@
 //! here: the session names a user, and the database records which
 //! organisations that user belongs to, whatever ids the browser sends.
 
-use std::sync::{Arc, Mutex};
-
 use sqlx::PgPool;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -40,67 +38,6 @@ pub struct Member {
 impl Member {
     pub fn is_admin(&self) -> bool {
         self.role == Role::SubscriberAdmin
-    }
-}
-
-/// The signed-in user and their current membership, kept for the rest of
-/// a request once read. A page render calls several server functions that
-/// each authorise, and this spares the later ones the same queries. Calls
-/// that start together may each read the database: none waits for
-/// another, so no call can stall on a read that another left unfinished.
-/// Signing in, out or switching organisation drops what was kept. The
-/// server adds a fresh one to every request; without it, every call reads
-/// the database.
-#[derive(Clone, Default)]
-pub struct RequestAuth {
-    memo: Arc<Mutex<Memo>>,
-}
-
-#[derive(Default)]
-struct Memo {
-    user: Option<Option<SessionUser>>,
-    member: Option<Member>,
-}
-
-impl RequestAuth {
-    fn user(&self) -> Option<Option<SessionUser>> {
-        self.lock().user.clone()
-    }
-
-    fn keep_user(&self, user: &Option<SessionUser>) {
-        self.lock().user = Some(user.clone());
-    }
-
-    fn member(&self) -> Option<Member> {
-        self.lock().member.clone()
-    }
-
-    fn keep_member(&self, member: &Member) {
-        self.lock().member = Some(member.clone());
-    }
-
-    /// Drops what was read, after the session changed.
-    fn forget(&self) {
-        *self.lock() = Memo::default();
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
-        // The memo holds only finished reads, so a panic elsewhere
-        // cannot leave it half written.
-        self.memo
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-fn request_auth() -> Option<RequestAuth> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
-}
-
-fn forget_request_auth() {
-    if let Some(auth) = request_auth() {
-        auth.forget();
     }
 }
 
@@ -162,18 +99,6 @@ fn session_store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// Returns the signed-in user, or `None` for a visitor.
 pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
-    let auth = request_auth();
-    if let Some(user) = auth.as_ref().and_then(RequestAuth::user) {
-        return Ok(user);
-    }
-    let user = read_user(pool).await?;
-    if let Some(auth) = auth {
-        auth.keep_user(&user);
-    }
-    Ok(user)
-}
-
-async fn read_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
     let session = session().await?;
     let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
         return Ok(None);
@@ -238,20 +163,8 @@ pub async fn membership_role(
 
 /// Returns the signed-in subscriber user and their current organisation.
 /// The organisation comes from the session and is checked against the
-/// user's memberships on every request.
+/// user's memberships on every call.
 pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
-    let auth = request_auth();
-    if let Some(member) = auth.as_ref().and_then(RequestAuth::member) {
-        return Ok(member);
-    }
-    let member = read_member(pool).await?;
-    if let Some(auth) = auth {
-        auth.keep_member(&member);
-    }
-    Ok(member)
-}
-
-async fn read_member(pool: &PgPool) -> Result<Member, AppError> {
     let user = require_user(pool).await?;
     if user.is_staff() {
         return Err(AppError::Forbidden(
@@ -306,7 +219,6 @@ async fn first_organisation(pool: &PgPool, user_id: Uuid) -> Result<Uuid, AppErr
 /// Signs a user in: a new session id (so an id planted before sign-in is
 /// worthless), then the user and organisation are stored in it.
 pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Result<(), AppError> {
-    forget_request_auth();
     let session = session().await?;
     session.cycle_id().await.map_err(|error| {
         tracing::error!(error = %error, "session id rotation failed");
@@ -320,12 +232,10 @@ pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Resu
 }
 
 pub async fn set_organisation(session: &Session, organisation_id: Uuid) -> Result<(), AppError> {
-    forget_request_auth();
     insert(session, ORGANISATION_ID_KEY, organisation_id).await
 }
 
 pub async fn end_session() -> Result<(), AppError> {
-    forget_request_auth();
     let session = session().await?;
     session.flush().await.map_err(|error| {
         tracing::error!(error = %error, "session deletion failed");
