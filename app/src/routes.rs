@@ -14,8 +14,9 @@
 //! files, 200 of them loaded by the home page.
 //!
 //! NOTE: the main file alone is about 260 KB with brotli, above the 250 KB
-//! first-load target, because the splitter keeps all data, every string of
-//! every page included, in the main file.
+//! first-load target: it contains the framework, the router, the header, all
+//! data (every string of every page) and much of the code that the groups
+//! share.
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;

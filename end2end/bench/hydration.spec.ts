@@ -6,7 +6,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 // page's own content has hydrated. It is the median of RUNS runs, each in a
 // fresh browser context, so nothing is cached. The first-load size is the
 // sum of the WASM and JS files the page fetched, raw, gzip (level 9) and
-// brotli (quality 11).
+// brotli (quality 11). It signs in as the benchmark's seeded user, or as
+// BENCH_EMAIL with BENCH_PASSWORD, to measure a server seeded otherwise.
 const RUNS = Number(process.env.HYDRATION_RUNS ?? 7);
 
 async function hydrationTime(page: Page, path: string): Promise<number> {
@@ -67,7 +68,10 @@ async function measure(browser: Browser, label: string, path: (page: Page) => Pr
 
 async function signIn(page: Page): Promise<void> {
   const response = await page.request.post('/api/log_in', {
-    form: { email: 'bench1@bench.example', password: 'bench passphrase 2026' },
+    form: {
+      email: process.env.BENCH_EMAIL ?? 'bench1@bench.example',
+      password: process.env.BENCH_PASSWORD ?? 'bench passphrase 2026',
+    },
     headers: { Origin: process.env.BASE_URL! },
   });
   expect(response.ok()).toBeTruthy();

@@ -3,8 +3,10 @@
 //!
 //! - `seed`: fills a database with organisations, connections in every
 //!   state, deployments and audit events, in batched `INSERT ... SELECT`.
-//! - `grid`: loads the manage grid page and a plain handler returning a
-//!   body of the same size, from concurrent clients, and compares them.
+//! - `grid`: loads the manage grid page, a plain handler returning a body
+//!   of the same size, and a handler that only loads the session and its
+//!   user before returning that body, from concurrent clients, and
+//!   compares them.
 //! - `autosave`: concurrent editors saving distinct drafts, then one
 //!   shared draft, and checks that every acknowledged save is stored. Each
 //!   pair of runs is done twice: at the wizard's pace (one save a second
@@ -353,11 +355,21 @@ async fn grid(
     let plain_url = format!("{base}/bench/plain/{bytes}");
     load(&client, &plain_url, clients, Duration::from_secs(1)).await;
     let plain = load(&client, &plain_url, clients, duration).await;
+    let signed_in_url = format!("{base}/bench/signed-in/{bytes}");
+    load(&client, &signed_in_url, clients, Duration::from_secs(1)).await;
+    let signed_in = load(&client, &signed_in_url, clients, duration).await;
     grid.print(&format!("grid page, {clients} clients"));
     plain.print(&format!("plain handler, {clients} clients"));
+    signed_in.print(&format!(
+        "signed-in handler (session and user only), {clients} clients"
+    ));
     println!(
         "grid_to_plain_ratio: {:.1}%",
         grid.per_second() / plain.per_second() * 100.0
+    );
+    println!(
+        "signed_in_to_plain_ratio: {:.1}%",
+        signed_in.per_second() / plain.per_second() * 100.0
     );
     Ok(())
 }

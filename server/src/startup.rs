@@ -93,7 +93,12 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, secure_cookies: bool)
 
     let mut router = Router::new().route("/api/v1/whoami", axum::routing::get(api_v1::whoami));
     if crate::config::env_flag("BENCH_ROUTES") {
-        router = router.route("/bench/plain/{bytes}", axum::routing::get(plain_page));
+        router = router
+            .route("/bench/plain/{bytes}", axum::routing::get(plain_page))
+            .route(
+                "/bench/signed-in/{bytes}",
+                axum::routing::get(signed_in_page),
+            );
     }
     router
         .leptos_routes(&state, routes, {
@@ -149,6 +154,24 @@ async fn plain_page(
     const TAIL: &str = "</body></html>";
     let filler = bytes.clamp(HEAD.len() + TAIL.len(), 1 << 20) - HEAD.len() - TAIL.len();
     axum::response::Html(format!("{HEAD}{}{TAIL}", "x".repeat(filler)))
+}
+
+/// Returns an HTML page of `bytes` bytes after doing only what every
+/// signed-in page must: load the session, read its user from Postgres and
+/// save the session with its new expiry. The benchmarks use it as the
+/// ceiling for any page of a signed-in user. Served only when
+/// `BENCH_ROUTES=true`.
+async fn signed_in_page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    session: tower_sessions::Session,
+    path: axum::extract::Path<usize>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match app::server::auth::user_of_session(&state.pool, &session).await {
+        Ok(Some(_)) => plain_page(path).await.into_response(),
+        Ok(None) => middleware::error_response(&app::error::AppError::Unauthenticated),
+        Err(error) => middleware::error_response(&error),
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.

@@ -1,12 +1,11 @@
-//! The home page: the subscriber's "Manage connections" panel, or the
-//! staff home for operator staff.
+//! The home page: the subscriber's "Manage connections" panel. Operator
+//! staff are sent on to the staff home.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::components::{Redirect, A};
 
 use crate::components::layout::use_session;
-use crate::pages::staff::ReviewQueue;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -15,12 +14,10 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading..."</p> }>
             {move || Suspend::new(async move {
                 match session.user.await {
-                    Ok(Some(user)) if user.is_staff() => view! {
-                        <Title text="Staff home" />
-                        <h1>"Staff home"</h1>
-                        <p class="lead">{format!("Signed in as {} ({}).", user.display_name, user.staff_role.map(|r| r.label()).unwrap_or_default())}</p>
-                        <ReviewQueue />
-                    }.into_any(),
+                    // Staff have their own home page. Showing it here would
+                    // put its review queue, and so the whole manage grid,
+                    // in this page's WebAssembly for every visitor.
+                    Ok(Some(user)) if user.is_staff() => view! { <Redirect path="/staff" /> }.into_any(),
                     Ok(Some(user)) => {
                         let organisation = user.current_membership().map(|m| m.name.clone()).unwrap_or_default();
                         let is_admin = user.is_current_admin();

@@ -1,4 +1,5 @@
-//! The staff home and review queue.
+//! The staff home and its review queue. Staff who open the home page are
+//! sent here.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,8 +13,9 @@ pub fn StaffHomePage() -> impl IntoView {
     with_user(|user| {
         if user.is_staff() {
             view! {
-                <Title text="Review queue" />
-                <h1>"Review queue"</h1>
+                <Title text="Staff home" />
+                <h1>"Staff home"</h1>
+                <p class="lead">{format!("Signed in as {} ({}).", user.display_name, user.staff_role.map(|r| r.label()).unwrap_or_default())}</p>
                 <ReviewQueue />
             }
             .into_any()

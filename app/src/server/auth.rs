@@ -99,8 +99,15 @@ fn session_store_error(error: tower_sessions::session::Error) -> AppError {
 
 /// Returns the signed-in user, or `None` for a visitor.
 pub async fn optional_user(pool: &PgPool) -> Result<Option<SessionUser>, AppError> {
-    let session = session().await?;
-    let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
+    user_of_session(pool, &session().await?).await
+}
+
+/// Returns the user that `session` is signed in as, or `None`.
+pub async fn user_of_session(
+    pool: &PgPool,
+    session: &Session,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(user_id) = session_value::<Uuid>(session, USER_ID_KEY).await? else {
         return Ok(None);
     };
     let row: Option<(Uuid, String, String, Option<String>)> =
