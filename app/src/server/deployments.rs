@@ -259,7 +259,7 @@ pub async fn reveal(
         .bind(deployment_id)
         .bind(kind)
         .bind(tokens::sha256_hex(secret))
-        .bind(&secret[secret.len() - 4..])
+        .bind(tokens::last_four(secret))
         .bind(member.user.id)
         .execute(&mut *tx)
         .await?;
@@ -349,7 +349,7 @@ pub async fn rotate_secret(
         .execute(&mut *tx)
         .await?;
     let client_secret = format!("cms_{}", tokens::random_token());
-    let new_last_four = client_secret[client_secret.len() - 4..].to_string();
+    let new_last_four = tokens::last_four(&client_secret).to_string();
     sqlx::query(
         "INSERT INTO credentials (id, deployment_id, kind, secret_hash, last_four, issued_by, rotated_from)
          VALUES ($1, $2, 'client_secret', $3, $4, $5, $6)",
