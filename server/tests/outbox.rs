@@ -425,8 +425,10 @@ async fn dead_worker_leaves_email_to_next(pool: PgPool) {
     assert_eq!(worker.deliver_due().await.unwrap(), Delivery::default());
 
     // It dies before the SMTP server accepted the email: its transaction
-    // ends without a commit, and the next pass sends the email once.
-    drop(dying);
+    // ends without a commit, and the next pass sends the email once. The
+    // rollback is awaited: a dropped transaction only queues it, so the
+    // row could still be locked for a moment when the next pass runs.
+    dying.rollback().await.unwrap();
     assert_eq!(worker.deliver_due().await.unwrap().sent, 1);
     assert_eq!(worker.deliver_due().await.unwrap(), Delivery::default());
     assert_eq!(sink.received().len(), 1);
