@@ -170,7 +170,10 @@ async fn signed_in_page(
     match app::server::auth::user_of_session(&state.pool, &session).await {
         Ok(Some(_)) => plain_page(path).await.into_response(),
         Ok(None) => middleware::error_response(&app::error::AppError::Unauthenticated),
-        Err(error) => middleware::error_response(&error),
+        Err(error) => {
+            tracing::warn!(error = %error, "signed-in benchmark page failed");
+            middleware::error_response(&error)
+        }
     }
 }
 

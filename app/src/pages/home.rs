@@ -17,6 +17,8 @@ pub fn HomePage() -> impl IntoView {
                     // Staff have their own home page. Showing it here would
                     // put its review queue, and so the whole manage grid,
                     // in this page's WebAssembly for every visitor.
+                    // NOTE: the server sends staff an empty page with HTTP
+                    // 200, and the browser redirects once it has hydrated.
                     Ok(Some(user)) if user.is_staff() => view! { <Redirect path="/staff" /> }.into_any(),
                     Ok(Some(user)) => {
                         let organisation = user.current_membership().map(|m| m.name.clone()).unwrap_or_default();

@@ -32,7 +32,7 @@ pub fn StaffHomePage() -> impl IntoView {
 /// Every organisation's submitted requests in the manage grid, by
 /// default those waiting for staff, oldest first, with their age.
 #[component]
-pub fn ReviewQueue() -> impl IntoView {
+fn ReviewQueue() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="review-queue">
             <h2 id="review-queue">"Requests awaiting action"</h2>
