@@ -28,7 +28,9 @@ use crate::{api_v1, middleware};
 /// section filled is around 20 KB.
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 
-/// Sessions end after this long without a request.
+/// Sessions end after this long without a request. Requests push the
+/// expiry back at most every `app::server::auth::EXPIRY_REFRESH_SECONDS`,
+/// so a session may live up to that much longer.
 pub const SESSION_IDLE_HOURS: i64 = 8;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -2,7 +2,12 @@
 
 mod common;
 
+use serde_json::json;
 use sqlx::PgPool;
+use time::{Duration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
+use tower_sessions_sqlx_store::PostgresStore;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sign_up_signs_in(pool: PgPool) {
@@ -156,6 +161,60 @@ async fn session_id_changes_at_sign_in(pool: PgPool) {
         .await;
     let second_cookie = session_cookie(&second).expect("new session cookie at second sign-in");
     assert_ne!(first_cookie, second_cookie);
+}
+
+/// Loads the only stored session.
+async fn only_session(pool: &PgPool) -> Record {
+    let id: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session")
+        .fetch_one(pool)
+        .await
+        .expect("one stored session");
+    PostgresStore::new(pool.clone())
+        .load(&id.parse::<Id>().expect("session id"))
+        .await
+        .expect("session load")
+        .expect("session found")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn activity_pushes_session_expiry_back(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let browser = app.browser();
+    browser.sign_up("Org", "idle@example.org").await;
+
+    // Age the session: its expiry was last pushed back seven hours ago, so
+    // one hour of the eight-hour idle timeout is left.
+    let now = OffsetDateTime::now_utc();
+    let mut record = only_session(&pool).await;
+    record.data.insert(
+        "refreshed_at".into(),
+        json!((now - Duration::hours(7)).unix_timestamp()),
+    );
+    record.expiry_date = now + Duration::hours(1);
+    PostgresStore::new(pool.clone())
+        .save(&record)
+        .await
+        .expect("session save");
+
+    let active = browser.form("current_user", &[]).await;
+    assert_eq!(active.status(), 200);
+    assert!(
+        session_cookie(&active).is_some(),
+        "the cookie is sent again with a new max age"
+    );
+    let pushed = only_session(&pool).await.expiry_date;
+    assert!(
+        pushed > now + Duration::hours(7) + Duration::minutes(55),
+        "expiry pushed back to eight hours from now, found {pushed}"
+    );
+
+    let again = browser.form("current_user", &[]).await;
+    assert_eq!(again.status(), 200);
+    assert!(
+        session_cookie(&again).is_none(),
+        "a request soon after the push does not store the session"
+    );
+    assert_eq!(only_session(&pool).await.expiry_date, pushed);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -124,7 +124,13 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
     let current_organisation = if user.is_staff() || organisations.is_empty() {
         None
     } else {
-        Some(auth::require_member(&pool).await?.organisation_id)
+        let session = auth::session().await?;
+        match auth::session_organisation(&session).await? {
+            Some(id) if organisations.iter().any(|o| o.id == id) => Some(id),
+            // No organisation in the session, or one the user has left:
+            // `require_member` picks and stores another.
+            _ => Some(auth::require_member(&pool).await?.organisation_id),
+        }
     };
     Ok(Some(CurrentUser {
         id: user.id,

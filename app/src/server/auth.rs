@@ -11,6 +11,15 @@ use crate::error::AppError;
 
 const USER_ID_KEY: &str = "user_id";
 const ORGANISATION_ID_KEY: &str = "organisation_id";
+/// Unix time, in seconds, at which the session's expiry was last pushed back.
+const REFRESHED_AT_KEY: &str = "refreshed_at";
+
+/// Seconds between two pushes of a session's expiry. The session layer
+/// stores a session only when it changes, so a signed-in request costs one
+/// session read, and a write at most once per interval. A session therefore
+/// ends between the idle timeout and the idle timeout plus this interval
+/// after its last request.
+pub const EXPIRY_REFRESH_SECONDS: i64 = 300;
 
 /// The signed-in user as stored in the database.
 #[derive(Clone, Debug)]
@@ -115,14 +124,47 @@ pub async fn user_of_session(
             .bind(user_id)
             .fetch_optional(pool)
             .await?;
-    Ok(
-        row.map(|(id, email, display_name, staff_role)| SessionUser {
-            id,
-            email,
-            display_name,
-            staff_role: parse_staff_role(staff_role.as_deref()),
-        }),
-    )
+    let Some((id, email, display_name, staff_role)) = row else {
+        return Ok(None);
+    };
+    refresh_expiry(session).await?;
+    Ok(Some(session_user(id, email, display_name, staff_role)))
+}
+
+fn session_user(
+    id: Uuid,
+    email: String,
+    display_name: String,
+    staff_role: Option<String>,
+) -> SessionUser {
+    SessionUser {
+        id,
+        email,
+        display_name,
+        staff_role: parse_staff_role(staff_role.as_deref()),
+    }
+}
+
+/// Pushes the session's expiry back when the last push is older than
+/// [`EXPIRY_REFRESH_SECONDS`]. Changing the session makes the session layer
+/// store it with a new expiry and send its cookie again with a new max age.
+async fn refresh_expiry(session: &Session) -> Result<(), AppError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let refreshed_at = session_value::<i64>(session, REFRESHED_AT_KEY).await?;
+    if expiry_refresh_due(refreshed_at, now) {
+        insert(session, REFRESHED_AT_KEY, now).await?;
+    }
+    Ok(())
+}
+
+/// Returns whether a session whose expiry was last pushed back at `refreshed_at`
+/// (Unix seconds, `None` for never) needs another push at `now`. A time
+/// after `now` means a clock was set back, and also gets a push.
+pub fn expiry_refresh_due(refreshed_at: Option<i64>, now: i64) -> bool {
+    match refreshed_at {
+        None => true,
+        Some(at) => at > now || now - at >= EXPIRY_REFRESH_SECONDS,
+    }
 }
 
 pub async fn require_user(pool: &PgPool) -> Result<SessionUser, AppError> {
@@ -168,38 +210,58 @@ pub async fn membership_role(
     Ok(role.as_deref().map(parse_member_role))
 }
 
+/// A user's id, email, display name and staff role, then their role in one
+/// organisation (`None` when not a member).
+type UserAndRole = (Uuid, String, String, Option<String>, Option<String>);
+
 /// Returns the signed-in subscriber user and their current organisation.
 /// The organisation comes from the session and is checked against the
 /// user's memberships on every call.
 pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
-    let user = require_user(pool).await?;
+    let session = session().await?;
+    let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let current = session_value::<Uuid>(&session, ORGANISATION_ID_KEY).await?;
+    // Every server function of a subscriber page starts here, so one query
+    // reads both the user and their role in the session's organisation.
+    let row: Option<UserAndRole> = sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.staff_role, m.role \
+         FROM users u \
+         LEFT JOIN memberships m ON m.user_id = u.id AND m.organisation_id = $2 \
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .bind(current)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, email, display_name, staff_role, role)) = row else {
+        return Err(AppError::Unauthenticated);
+    };
+    refresh_expiry(&session).await?;
+    let user = session_user(id, email, display_name, staff_role);
     if user.is_staff() {
         return Err(AppError::Forbidden(
             "Staff accounts cannot act for a subscriber organisation.".into(),
         ));
     }
-    let session = session().await?;
-    let current = session_value::<Uuid>(&session, ORGANISATION_ID_KEY).await?;
-    let organisation_id = match current {
-        Some(id) => id,
-        None => first_organisation(pool, user.id).await?,
-    };
-    let Some(role) = membership_role(pool, user.id, organisation_id).await? else {
-        // The user was removed from the organisation the session names.
-        let fallback = first_organisation(pool, user.id).await?;
-        set_organisation(&session, fallback).await?;
-        let role = membership_role(pool, user.id, fallback)
-            .await?
-            .ok_or_else(AppError::forbidden)?;
+    if let (Some(organisation_id), Some(role)) = (current, role) {
         return Ok(Member {
             user,
-            organisation_id: fallback,
-            role,
+            organisation_id,
+            role: parse_member_role(&role),
         });
-    };
+    }
+    // The session names no organisation yet, or the user was removed from
+    // the one it names.
+    let fallback = first_organisation(pool, user.id).await?;
+    set_organisation(&session, fallback).await?;
+    let role = membership_role(pool, user.id, fallback)
+        .await?
+        .ok_or_else(AppError::forbidden)?;
     Ok(Member {
         user,
-        organisation_id,
+        organisation_id: fallback,
         role,
     })
 }
@@ -232,10 +294,18 @@ pub async fn start_session(user_id: Uuid, organisation_id: Option<Uuid>) -> Resu
         AppError::Internal
     })?;
     insert(&session, USER_ID_KEY, user_id).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    insert(&session, REFRESHED_AT_KEY, now).await?;
     if let Some(organisation_id) = organisation_id {
         set_organisation(&session, organisation_id).await?;
     }
     Ok(())
+}
+
+/// Returns the organisation the session acts for. It is not checked
+/// against the user's memberships, so callers must compare it with them.
+pub async fn session_organisation(session: &Session) -> Result<Option<Uuid>, AppError> {
+    session_value::<Uuid>(session, ORGANISATION_ID_KEY).await
 }
 
 pub async fn set_organisation(session: &Session, organisation_id: Uuid) -> Result<(), AppError> {
@@ -250,9 +320,45 @@ pub async fn end_session() -> Result<(), AppError> {
     })
 }
 
-async fn insert(session: &Session, key: &str, value: Uuid) -> Result<(), AppError> {
+async fn insert<T: serde::Serialize>(
+    session: &Session,
+    key: &str,
+    value: T,
+) -> Result<(), AppError> {
     session.insert(key, value).await.map_err(|error| {
         tracing::error!(error = %error, "session store write failed");
         AppError::Internal
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    #[test]
+    fn refresh_due_without_stamp() {
+        assert!(expiry_refresh_due(None, NOW));
+    }
+
+    #[test]
+    fn refresh_not_due_within_interval() {
+        assert!(!expiry_refresh_due(Some(NOW), NOW));
+        assert!(!expiry_refresh_due(
+            Some(NOW - EXPIRY_REFRESH_SECONDS + 1),
+            NOW
+        ));
+    }
+
+    #[test]
+    fn refresh_due_after_interval() {
+        assert!(expiry_refresh_due(Some(NOW - EXPIRY_REFRESH_SECONDS), NOW));
+        assert!(expiry_refresh_due(Some(NOW - 8 * 3600), NOW));
+    }
+
+    #[test]
+    fn refresh_due_for_stamp_in_future() {
+        assert!(expiry_refresh_due(Some(NOW + 1), NOW));
+    }
 }
