@@ -85,6 +85,7 @@ test('staff ask for changes and the subscriber resubmits', async ({ browser }) =
   await page.getByRole('button', { name: 'Request promotion' }).click();
   await expect(page.getByTestId('request-state')).toHaveText('Promotion requested');
   await staff.reload();
+  await expect(staff.getByTestId('test-summary')).toContainText('All referral scenarios pass on the sandbox.');
   await staff.getByRole('button', { name: 'Promote' }).click();
   await expect(staff.getByTestId('request-state')).toHaveText('Live');
   await page.reload();

@@ -158,12 +158,36 @@ async fn submitted_request_is_read_only(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn answer_over_field_limit_saves(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let browser = app.browser();
+    browser.sign_up("Org", "long@example.org").await;
+    let id = browser.create_connection().await;
+    let description = "d".repeat(290);
+    let response = browser
+        .json(
+            "save_request",
+            &json!({ "connection_id": id, "version": 1, "content": { "connection": { "name": "Long one", "member_description": description } } }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let stored: String = sqlx::query_scalar(
+        "SELECT content->'connection'->>'member_description' FROM revisions WHERE connection_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, description);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn oversized_content_is_rejected(pool: PgPool) {
     let app = common::spawn(pool).await;
     let browser = app.browser();
     browser.sign_up("Org", "big@example.org").await;
     let id = browser.create_connection().await;
-    let long_name = "x".repeat(5_000);
+    let long_name = "x".repeat(app::domain::validation::limits::SAVED_TEXT + 1);
     let response = browser
         .json("save_request", &json!({ "connection_id": id, "version": 1, "content": { "connection": { "name": long_name } } }))
         .await;

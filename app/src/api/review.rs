@@ -40,6 +40,9 @@ pub struct ReviewData {
     pub comments: Vec<ReviewComment>,
     pub reviewer: Option<String>,
     pub decision_reason: Option<String>,
+    /// The subscriber's summary of their sandbox tests, given when they
+    /// requested promotion to live.
+    pub test_summary: Option<String>,
     /// What this revision changes compared with the deployed revision;
     /// `None` when nothing is deployed or this revision is the deployed one.
     pub deployed_changes: Option<crate::api::history::DeployedChanges>,

@@ -2,9 +2,10 @@
 //!
 //! An answer is the value of one form field, as the user typed it.
 //! [`validate`] lists every missing or invalid answer for the checklist and
-//! the error summary. A draft with problems still saves. Only
-//! [`validate_limits`] makes the server reject a save, for content that is
-//! too large or contains control characters. A request can be submitted
+//! the error summary. A draft with problems still saves, answers over
+//! their field's length limit included. Only [`validate_limits`] makes the
+//! server reject a save, for content that is far too large or contains
+//! control characters other than line breaks and tabs. A request can be submitted
 //! when `validate` returns no problems and the current Terms for Subscribers
 //! are accepted.
 //!
@@ -43,6 +44,10 @@ pub mod limits {
     pub const LONG_TEXT: usize = 4_000;
     /// Maximum characters in the connection description shown to members.
     pub const MEMBER_DESCRIPTION: usize = 280;
+    /// Maximum characters in any one answer of a saved draft. It is above
+    /// every field's own limit, so that an answer a few characters too long
+    /// still saves and is reported next to its field instead.
+    pub const SAVED_TEXT: usize = 8_000;
     /// Maximum characters in a URL.
     pub const URL: usize = 2_048;
     /// Maximum characters in an email address.
@@ -1855,13 +1860,35 @@ mod tests {
     }
 
     #[test]
-    fn limits_reject_long_text() {
+    fn limits_accept_answers_over_field_limits() {
         let mut content = sample(0);
         content.organisation.legal_name = repeat('a', limits::SHORT_TEXT + 1);
         content.use_cases[1].description = repeat('b', limits::LONG_TEXT + 1);
-        content.connection.member_description = repeat('c', limits::MEMBER_DESCRIPTION + 1);
-        content.technical.sandbox.callback_url = repeat('d', limits::URL + 1);
+        content.connection.member_description = repeat('c', limits::MEMBER_DESCRIPTION + 10);
+        content.technical.sandbox.callback_url = repeat('d', limits::SAVED_TEXT);
         content.contacts.dpo.email = repeat('e', limits::EMAIL + 1);
+        assert_eq!(validate_limits(&content), Ok(()));
+        let problems = validate(&content, &catalogue());
+        for path in [
+            "organisation.legal_name",
+            "use_cases.1.description",
+            "connection.member_description",
+            "technical.sandbox.callback_url",
+            "contacts.dpo.email",
+        ] {
+            assert!(problem_at(&problems, path).is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn limits_reject_long_text() {
+        let mut content = sample(0);
+        let too_long = limits::SAVED_TEXT + 1;
+        content.organisation.legal_name = repeat('a', too_long);
+        content.use_cases[1].description = repeat('b', too_long);
+        content.connection.member_description = repeat('c', too_long);
+        content.technical.sandbox.callback_url = repeat('d', too_long);
+        content.contacts.dpo.email = repeat('e', too_long);
         let problems = validate_limits(&content).unwrap_err();
         let expected = [
             "organisation.legal_name",
@@ -1881,7 +1908,9 @@ mod tests {
         content.gdpr.security_summary = "Line one\nLine two\tand a tab".into();
         content.use_cases[0].title = "Bell\u{7}".into();
         let problems = validate_limits(&content).unwrap_err();
-        assert_eq!(paths(&problems), ["connection.name", "use_cases.0.title"]);
+        assert_eq!(paths(&problems), ["use_cases.0.title"]);
+        let problems = validate(&content, &catalogue());
+        assert!(problem_at(&problems, "connection.name").is_some());
     }
 
     #[test]
@@ -1939,7 +1968,8 @@ mod tests {
         content.use_cases[0]
             .fields
             .push("field_personal_dob".into());
-        let size_problems = validate_limits(&content).unwrap_err();
+        let size_problems = size::limit_problems(&content);
+        assert!(!size_problems.is_empty());
         let problems = validate(&content, &catalogue());
         for size_problem in &size_problems {
             let problem = problem_at(&problems, &size_problem.path);

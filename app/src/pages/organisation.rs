@@ -97,7 +97,7 @@ fn OrganisationUsers() -> impl IntoView {
                                     {move || invite.value().get().and_then(Result::ok).map(|link| view! {
                                         <div class="notice notice--success" role="status">
                                             <p>"Invitation created. Send this link to your colleague; it works once and expires in 7 days:"</p>
-                                            <p><code data-testid="invitation-link">{link}</code></p>
+                                            <p><code data-testid="invitation-link">{absolute_link(&link)}</code></p>
                                         </div>
                                     })}
                                 </section>
@@ -151,4 +151,15 @@ pub fn AcceptInvitationPage() -> impl IntoView {
             </Suspense>
         </div>
     }
+}
+
+/// Prefixes a site path with the browser's origin, so that the link can be
+/// sent as it is. The server does not know the address users reach it by,
+/// so a page rendered there keeps the path.
+fn absolute_link(path: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(origin) = web_sys::window().and_then(|window| window.location().origin().ok()) {
+        return format!("{origin}{path}");
+    }
+    path.to_string()
 }

@@ -101,7 +101,18 @@ fn ReviewBody(
         </h1>
         <p class="lead">{format!("{} · revision {} · submitted {} UTC", request.organisation_name, request.revision_number, request.submitted_at.clone().unwrap_or_default())}</p>
         {review.reviewer.clone().map(|r| view! { <p>{format!("Reviewer: {r}")}</p> })}
-        {review.decision_reason.clone().map(|r| view! { <div class="notice notice--info"><p><strong>"Reason given: "</strong>{r}</p></div> })}
+        // A reason belongs to the decision that gave it, so it is shown
+        // only while that decision is the request's state.
+        {review
+            .decision_reason
+            .clone()
+            .filter(|_| matches!(request.state, lifecycle::State::ChangesRequested | lifecycle::State::Rejected))
+            .map(|r| view! { <div class="notice notice--info"><p><strong>"Reason given: "</strong>{r}</p></div> })}
+        {review.test_summary.clone().map(|summary| view! {
+            <div class="notice notice--info" data-testid="test-summary">
+                <p><strong>"Sandbox test summary from the subscriber: "</strong>{summary}</p>
+            </div>
+        })}
 
         <section class="panel" aria-labelledby="decision-heading">
             <h2 id="decision-heading">"Decision"</h2>

@@ -57,8 +57,13 @@ pub async fn comments(pool: &PgPool, connection_id: Uuid) -> Result<Vec<ReviewCo
 pub async fn load(pool: &PgPool, connection_id: Uuid) -> Result<ReviewData, AppError> {
     let organisation_id = organisation_of(pool, connection_id).await?;
     let request = requests::load(pool, organisation_id, connection_id).await?;
-    let (reviewer, decision_reason): (Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT u.display_name, r.decision_reason FROM revisions r LEFT JOIN users u ON u.id = r.reviewer_id
+    let (reviewer, decision_reason, test_summary): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT u.display_name, r.decision_reason, r.test_summary
+         FROM revisions r LEFT JOIN users u ON u.id = r.reviewer_id
          WHERE r.id = $1",
     )
     .bind(request.revision_id)
@@ -70,6 +75,7 @@ pub async fn load(pool: &PgPool, connection_id: Uuid) -> Result<ReviewData, AppE
         comments: comments(pool, connection_id).await?,
         reviewer,
         decision_reason,
+        test_summary,
         request,
     })
 }

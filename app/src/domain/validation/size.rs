@@ -7,13 +7,15 @@ use super::super::section::Section;
 use super::fields::{group_thousands, long_text, member_description, short_text, text};
 use super::{limits, Environment, Problem};
 
-/// Checks only the hard limits: text lengths, control characters, list
-/// lengths and the shape of catalogue ids.
+/// Checks only the hard limits of a save: list lengths, the shape of
+/// catalogue ids, control characters other than line breaks and tabs, and
+/// at most [`limits::SAVED_TEXT`] characters in each answer.
 ///
 /// The server rejects a save that fails this check. Content that passes
-/// may still be incomplete or invalid, which [`super::validate`] reports.
+/// may still be incomplete or invalid, answers over their field's own
+/// length limit included, which [`super::validate`] reports.
 pub fn validate_limits(content: &RequestContent) -> Result<(), Vec<Problem>> {
-    let problems = limit_problems(content);
+    let problems = check_sizes(content, true);
     if problems.is_empty() {
         Ok(())
     } else {
@@ -42,11 +44,18 @@ pub(super) fn data_path(id: &str) -> String {
     }
 }
 
-/// Problems with the hard limits, in page order.
+/// Problems with the limits of each field, in page order.
 pub(super) fn limit_problems(content: &RequestContent) -> Vec<Problem> {
+    check_sizes(content, false)
+}
+
+/// Problems with the limits, in page order. With `for_save`, each text
+/// answer is held to the save limits instead of its field's own.
+fn check_sizes(content: &RequestContent, for_save: bool) -> Vec<Problem> {
     let mut sizes = SizeCheck {
         section: Section::Organisation,
         problems: Vec::new(),
+        for_save,
     };
     let organisation = &content.organisation;
     sizes.text(
@@ -107,11 +116,17 @@ fn email_text(input: &str) -> Result<(), String> {
 struct SizeCheck {
     section: Section,
     problems: Vec<Problem>,
+    for_save: bool,
 }
 
 impl SizeCheck {
     fn text(&mut self, path: &str, value: &str, check: fn(&str) -> Result<(), String>) {
-        if let Err(message) = check(value) {
+        let result = if self.for_save {
+            text(value, limits::SAVED_TEXT, true)
+        } else {
+            check(value)
+        };
+        if let Err(message) = result {
             self.problems
                 .push(Problem::invalid(self.section, path, message));
         }
