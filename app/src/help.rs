@@ -302,7 +302,7 @@ const HINTS: &[(&str, &str)] = &[
     ("gdpr.dpia_summary_url", "Must start with https://"),
     (
         "gdpr.rights_contact",
-        "An email address, web form or postal address.",
+        "An email address that members can write to.",
     ),
     ("gdpr.declarations", "You must tick all of them to submit."),
     (
@@ -831,8 +831,8 @@ const FIELD_HELP: &[(&str, Help)] = &[
         "gdpr.rights_contact",
         Help {
             title: "Contact for data protection rights",
-            what: "An email address, web form or postal address where members can ask to see, \
-                   correct or delete their data, or object to its use.",
+            what: "An email address where members can ask to see, correct or delete their data, \
+                   or object to its use.",
             why: "Members must be able to exercise their UK GDPR rights, and you must respond \
                   within one month.",
             example: Some("dataprotection@northshire.gov.uk.example"),

@@ -67,6 +67,7 @@ test('API key shown once, rotated with overlap', async ({ page, request }) => {
   // Revoking stops a key at once.
   const active = page.getByTestId('api-key-row').filter({ hasText: 'Active' }).first();
   await active.getByRole('button', { name: 'Revoke key Billing service' }).click();
+  await active.getByRole('button', { name: 'Yes, revoke key Billing service' }).click();
   await expect(page.getByTestId('api-key-row').filter({ hasText: 'Revoked' })).toHaveCount(1);
   expect(await whoami(request, third)).toBe(401);
   await screenshot(page, 'api-keys-list');

@@ -96,3 +96,26 @@ test('markup in answers is shown as text', async ({ page }) => {
   expect(dialogs).toBe(0);
   expect(await page.locator('img[src="x"]').count()).toBe(0);
 });
+
+test('error summary links focus their field', async ({ page }) => {
+  await signUp(page, 'Summary Test Org');
+  await startRequest(page);
+  await page.getByRole('button', { name: 'Next' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeVisible();
+  const link = summary.getByRole('link').first();
+  const target = (await link.getAttribute('href'))!.slice(1);
+  await link.click();
+  // The target is the field itself or a group of inputs around it.
+  const focusedInTarget = () =>
+    page.evaluate((id) => {
+      const element = document.getElementById(id);
+      return element !== null && element.contains(document.activeElement);
+    }, target);
+  await expect.poll(focusedInTarget).toBe(true);
+
+  // A second Next moves on, and the next section lists no missing answers yet.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible();
+  await expect(page.locator('.error-summary')).toHaveCount(0);
+});

@@ -14,6 +14,8 @@ pub struct OrganisationUser {
     pub display_name: String,
     pub email: String,
     pub role: Role,
+    /// Whether this is the signed-in user, who cannot remove themselves.
+    pub is_caller: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,7 @@ pub async fn fetch_organisation_users() -> Result<OrganisationUsers, AppError> {
             display_name,
             email,
             role: auth::parse_member_role(&role),
+            is_caller: user_id == member.user.id,
         })
         .collect();
     let invitations = if member.is_admin() {
@@ -175,7 +178,7 @@ pub async fn invite_user(email: String, admin: Option<String>) -> Result<String,
     let link = format!("/invitations/{token}");
     // NOTE: invitations are not emailed yet, so the admin copies the link
     // from the page. The log leaves the link out because its token admits
-    // anyone who holds it.
+    // anyone who has it.
     tracing::info!(invitation_id = %id, organisation_id = %member.organisation_id, "invitation created");
     Ok(link)
 }

@@ -132,11 +132,48 @@ pub fn ErrorSummary(
                         key=|(path, message)| format!("{path}|{message}")
                         let:problem
                     >
-                        <li><a href=format!("#{}", field_id(&problem.0))>{problem.1.clone()}</a></li>
+                        <li><a href=format!("#{}", field_id(&problem.0)) on:click=focus_field(field_id(&problem.0))>{problem.1.clone()}</a></li>
                     </For>
                 </ul>
             </div>
         </Show>
+    }
+}
+
+/// Returns a click handler that scrolls to the element with `id` and moves
+/// focus to it, so that the user can correct the answer at once. For a
+/// group of inputs, such as a fieldset, focus goes to its first input.
+/// Without an element of that id, the link scrolls as usual.
+fn focus_field(id: String) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    move |event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(element) = document().get_element_by_id(&id) else {
+                return;
+            };
+            event.prevent_default();
+            element.scroll_into_view();
+            let is_input = matches!(
+                element.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+            );
+            let focus_target = if is_input {
+                Some(element)
+            } else {
+                element
+                    .query_selector("input, select, textarea, button")
+                    .ok()
+                    .flatten()
+            };
+            if let Some(target) =
+                focus_target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = target.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, &id);
     }
 }
 

@@ -237,12 +237,31 @@ fn KeyRow(
             </ActionForm>
         }
     });
+    // Revoking cannot be undone, so the button asks for confirmation first.
     let revoke_form = key.can_revoke.then(|| {
+        let confirming = RwSignal::new(false);
+        let ask_label = format!("Revoke key {name}");
+        let confirm_label = format!("Yes, revoke key {name}");
+        let confirm_form = move || {
+            let (id, confirm_label) = (id.clone(), confirm_label.clone());
+            view! {
+                <ActionForm action=revoke>
+                    <input type="hidden" name="key_id" value=id />
+                    <p><small>"Systems using this key stop working at once."</small></p>
+                    <div class="button-row">
+                        <button type="submit" class="button button--warning button--small">{confirm_label}</button>
+                        <button type="button" class="button button--secondary button--small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    </div>
+                </ActionForm>
+            }
+        };
         view! {
-            <ActionForm action=revoke>
-                <input type="hidden" name="key_id" value=id />
-                <button type="submit" class="button button--warning button--small" aria-label=format!("Revoke key {name}")>"Revoke"</button>
-            </ActionForm>
+            <Show when=move || confirming.get() fallback=move || view! {
+                <button type="button" class="button button--warning button--small" disabled=move || !hydrated.get()
+                    aria-label=ask_label.clone() on:click=move |_| confirming.set(true)>"Revoke"</button>
+            }>
+                {confirm_form()}
+            </Show>
         }
     });
     view! {

@@ -51,6 +51,22 @@ fn OrganisationUsers() -> impl IntoView {
                                 <tbody>
                                 {list.users.into_iter().map(|u| {
                                     let name = u.display_name.clone();
+                                    let user_id = u.user_id.to_string();
+                                    let confirm_label = format!("Yes, remove {name}");
+                                    let confirming = RwSignal::new(false);
+                                    let confirm_form = move || {
+                                        let user_id = user_id.clone();
+                                        let confirm_label = confirm_label.clone();
+                                        view! {
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="user_id" value=user_id />
+                                                <div class="button-row">
+                                                    <button type="submit" class="button button--warning button--small">{confirm_label}</button>
+                                                    <button type="button" class="button button--secondary button--small" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                                                </div>
+                                            </ActionForm>
+                                        }
+                                    };
                                     view! {
                                         <tr>
                                             <td>{u.display_name.clone()}</td>
@@ -58,11 +74,17 @@ fn OrganisationUsers() -> impl IntoView {
                                             <td>{u.role.label()}</td>
                                             {can_manage.then(|| view! {
                                                 <td>
-                                                    <ActionForm action=remove>
-                                                        <input type="hidden" name="user_id" value=u.user_id.to_string() />
-                                                        <button type="submit" class="button button--warning button--small"
-                                                            aria-label=format!("Remove {name}")>"Remove"</button>
-                                                    </ActionForm>
+                                                    {(!u.is_caller).then(|| view! {
+                                                        <Show when=move || confirming.get() fallback={
+                                                            let name = name.clone();
+                                                            move || view! {
+                                                                <button type="button" class="button button--warning button--small"
+                                                                    aria-label=format!("Remove {name}") on:click=move |_| confirming.set(true)>"Remove"</button>
+                                                            }
+                                                        }>
+                                                            {confirm_form()}
+                                                        </Show>
+                                                    })}
                                                 </td>
                                             })}
                                         </tr>

@@ -33,6 +33,9 @@ use autosave::SaveStatus;
 pub struct Wizard {
     pub connection_id: Uuid,
     pub revision_number: RwSignal<i32>,
+    /// Whether this revision was ever submitted. Only a first revision that
+    /// never was can be deleted.
+    pub ever_submitted: RwSignal<bool>,
     pub state: RwSignal<State>,
     pub content: RwSignal<RequestContent>,
     pub version: RwSignal<i32>,
@@ -78,6 +81,7 @@ impl Wizard {
         Wizard {
             connection_id: data.connection_id,
             revision_number: RwSignal::new(data.revision_number),
+            ever_submitted: RwSignal::new(data.ever_submitted),
             state: RwSignal::new(data.state),
             content,
             version: RwSignal::new(data.version),
@@ -95,6 +99,12 @@ impl Wizard {
             save_again: StoredValue::new(false),
             retry_ms: StoredValue::new(autosave::FIRST_RETRY_MS),
         }
+    }
+
+    /// Returns whether the draft can be deleted: the server deletes only a
+    /// first revision that was never submitted.
+    pub fn deletable(&self) -> bool {
+        self.editable() && !self.ever_submitted.get() && self.revision_number.get() == 1
     }
 
     pub fn editable(&self) -> bool {
@@ -128,6 +138,7 @@ impl Wizard {
         self.deployments.set(latest.deployments);
         self.state.set(latest.state);
         self.revision_number.set(latest.revision_number);
+        self.ever_submitted.set(latest.ever_submitted);
         self.status.set(SaveStatus::Idle);
     }
 

@@ -42,7 +42,7 @@ pub fn OverviewPage() -> impl IntoView {
         <p><A href=format!("{base}/history")>"Revision history and changes"</A></p>
         <super::deployments::DeploymentsPanel />
         <crate::components::audit::AuditTrail connection_id=wizard.connection_id />
-        <Show when=move || wizard.editable()>
+        <Show when=move || wizard.deletable()>
             <section class="panel" aria-labelledby="delete-heading">
                 <h2 id="delete-heading">"Delete this draft"</h2>
                 <Show when=move || confirming.get() fallback=move || view! {

@@ -50,6 +50,9 @@ fn SectionComments(section: Section) -> impl IntoView {
 #[component]
 fn SectionForm(section: Section) -> impl IntoView {
     let wizard = use_wizard();
+    // Missing answers are listed only after Next on this section, not
+    // carried over from the section the user came from.
+    wizard.show_missing.set(false);
     let navigate = use_navigate();
     let base = format!("/connections/{}", wizard.connection_id);
     let problems = Signal::derive(move || {
@@ -84,6 +87,7 @@ fn SectionForm(section: Section) -> impl IntoView {
                 wizard.show_missing.set(true);
                 return;
             }
+            wizard.show_missing.set(false);
             navigate(&next_href, Default::default());
         }
     };
