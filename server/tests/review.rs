@@ -31,6 +31,12 @@ async fn version(pool: &PgPool) -> String {
 async fn review_moves_request_and_audits(pool: PgPool) {
     let app = common::spawn(pool.clone()).await;
     let (subscriber, staff, id) = submitted_request(&app).await;
+    sqlx::query(
+        "UPDATE revisions SET content = jsonb_set(content, '{connection,name}', '\"Blue Badge renewal\"')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
 
     let start = staff
         .form(
@@ -86,6 +92,10 @@ async fn review_moves_request_and_audits(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(notifications.as_array().unwrap().len(), 1);
+    assert_eq!(
+        notifications[0]["message"],
+        "Revision 1 of your connection request \"Blue Badge renewal\" is now Changes requested."
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -216,10 +216,13 @@ pub async fn decide(
     )
     .await?;
     if transition.effects.contains(&Effect::NotifySubscriber) {
-        let message = format!(
-            "Revision {number} of your connection request is now {}.",
-            transition.to.label()
-        );
+        let state = transition.to.label();
+        let name = content.connection.name.trim();
+        let message = if name.is_empty() {
+            format!("Revision {number} of your connection request is now {state}.")
+        } else {
+            format!("Revision {number} of your connection request \"{name}\" is now {state}.")
+        };
         notify_organisation(&mut tx, organisation_id, connection_id, &message).await?;
     }
     tx.commit().await?;
