@@ -58,3 +58,16 @@ test('home page fits a 320 px wide phone', async ({ page }) => {
   expect(width).toBeLessThanOrEqual(320);
   await screenshot(page, 'home-phone');
 });
+
+test('sign-in returns to the page that asked for it', async ({ page }) => {
+  await open(page, '/connections?state=draft');
+  await expect(page.getByRole('heading', { name: 'Sign in to continue' })).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.getByLabel('Email address').fill(demo.subscriber.email);
+  await page.getByLabel('Password').fill(demo.subscriber.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/connections\?state=draft$/);
+  await expect(page.getByTestId('connections-grid')).toBeVisible();
+});

@@ -247,3 +247,36 @@ async fn repeated_failures_are_throttled(pool: PgPool) {
     let body = throttled.text().await.unwrap();
     assert!(body.contains("Too many failed sign-in attempts"), "{body}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_returns_to_site_paths_only(pool: PgPool) {
+    let app = common::spawn(pool).await;
+    app.browser().sign_up("Org", "return@example.org").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cases = [
+        ("/connections?page=2", "/connections?page=2"),
+        ("//attacker.example/", "/"),
+        ("https://attacker.example/", "/"),
+        ("", "/"),
+    ];
+    for (next, expected) in cases {
+        let response = client
+            .post(format!("{}/api/log_in", app.address))
+            .header("Origin", &app.address)
+            .form(&[
+                ("email", "return@example.org"),
+                ("password", "correct horse battery staple"),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        // A server function responds to a script with 200 and the Location
+        // header, which its client follows.
+        assert_eq!(response.status(), 200, "{next}");
+        assert_eq!(response.headers()["location"], expected, "{next}");
+    }
+}

@@ -251,8 +251,14 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
+/// Signs in, then sends the browser to `next` when it is a path on this
+/// site, or to the home page.
 #[server(endpoint = "log_in")]
-pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn log_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::{audit, auth, passwords, state::pool};
 
     let email = email.trim().to_string();
@@ -348,7 +354,11 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     .await?;
     auth::start_session(user_id, organisation_id).await?;
     tracing::info!(user_id = %user_id, "signed in");
-    leptos_axum::redirect("/");
+    let target = next
+        .as_deref()
+        .and_then(crate::domain::return_path::safe_return_path)
+        .unwrap_or("/");
+    leptos_axum::redirect(target);
     Ok(())
 }
 

@@ -140,11 +140,20 @@ pub fn set_status(code: u16) {
 #[component]
 pub fn SignInPrompt() -> impl IntoView {
     set_status(401);
+    let location = leptos_router::hooks::use_location();
+    // The router's `search` has no leading `?`.
+    let search = location.search.get_untracked();
+    let mut current_path = location.pathname.get_untracked();
+    if !search.is_empty() {
+        current_path = format!("{current_path}?{search}");
+    }
+    let next =
+        percent_encoding::utf8_percent_encode(&current_path, percent_encoding::NON_ALPHANUMERIC);
     view! {
         <div class="panel">
             <h1>"Sign in to continue"</h1>
             <p>"You need to sign in to see this page."</p>
-            <p><A href="/login" attr:class="button">"Sign in"</A></p>
+            <p><A href=format!("/login?next={next}") attr:class="button">"Sign in"</A></p>
         </div>
     }
 }

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod environment;
 pub mod grid;
 pub mod lifecycle;
+pub mod return_path;
 pub mod rotation;
 pub mod section;
 pub mod validation;

@@ -14,6 +14,12 @@ pub fn LoginPage() -> impl IntoView {
     let action = use_session().log_in;
     let result: Signal<_> = action.value().into();
     let general = action_general_error(result);
+    // The page that sent the user here, returned to after signing in. The
+    // server checks that it is a path on this site.
+    let next = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("next")
+        .filter(|path| crate::domain::return_path::safe_return_path(path).is_some());
     view! {
         <Title text="Sign in" />
         <div class="narrow">
@@ -23,6 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="notice notice--error" role="alert">{move || general.get()}</div>
             </Show>
             <ActionForm action attr:novalidate=true attr:class="form">
+                {next.map(|path| view! { <input type="hidden" name="next" value=path /> })}
                 <FormInput name="email" label="Email address" input_type="email" autocomplete="username"
                     error=action_field_error(result, "email") />
                 <FormInput name="password" label="Password" input_type="password" autocomplete="current-password"
