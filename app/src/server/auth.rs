@@ -222,7 +222,7 @@ pub async fn require_member(pool: &PgPool) -> Result<Member, AppError> {
     let Some(user_id) = session_value::<Uuid>(&session, USER_ID_KEY).await? else {
         return Err(AppError::Unauthenticated);
     };
-    let current = session_value::<Uuid>(&session, ORGANISATION_ID_KEY).await?;
+    let current = session_organisation(&session).await?;
     // Every server function of a subscriber page starts here, so one query
     // reads both the user and their role in the session's organisation.
     let row: Option<UserAndRole> = sqlx::query_as(
